@@ -1,0 +1,3 @@
+from migrator.cli.main import console_main
+
+console_main()
