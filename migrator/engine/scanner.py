@@ -1,0 +1,253 @@
+"""Scan one file: decode, parse once, run the language's combined query, refine, report.
+
+All rules of a language share one Tree-sitter query (one pass over the tree); each pattern
+index maps back to its rule. Results are plain `Incident` values, safe to send between processes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from tree_sitter import Node, Query, QueryCursor, Tree
+
+from migrator.engine import languages
+from migrator.engine.decoding import DecodeError, decode, is_binary
+from migrator.engine.matching import Bindings, binding_text, match_node
+from migrator.engine.queries import QuerySyntaxError, compile_query
+from migrator.engine.results import Incident
+from migrator.engine.rules import Rule, RuleSet
+from migrator.errors import RuleError
+
+_METAVAR_REF = re.compile(r"\$\$\$([A-Za-z_]\w*)|\$([A-Za-z_]\w*)")
+MATCH_LIMIT = 10_000
+
+
+@dataclass
+class FileScan:
+    """What one file produced: incidents, or a reason it could not be scanned."""
+
+    path: str
+    incidents: list[Incident] = field(default_factory=list)
+    error: str | None = None
+    language: str | None = None
+
+
+@dataclass
+class _Combined:
+    query: Query
+    rules: list[Rule]  # indexed by pattern index
+
+
+def _combine(language: str, rules: list[Rule]) -> _Combined:
+    text = "\n".join(rule.query or "" for rule in rules)
+    owners = [rule for rule in rules for _ in range(rule.pattern_count)]
+    try:
+        query = compile_query(language, text)
+    except QuerySyntaxError:
+        for rule in rules:  # find the culprit to say where it is
+            try:
+                compile_query(language, rule.query or "")
+            except QuerySyntaxError as exc:
+                path, _, line = rule.source.rpartition(":")
+                raise RuleError(f"rule {rule.id}: {exc}", path=path, line=int(line)) from None
+        raise
+    if query.pattern_count != len(owners):
+        raise RuleError(f"{language}: combined query has {query.pattern_count} patterns, "
+                        f"expected {len(owners)}")
+    return _Combined(query, owners)
+
+
+class _Positions:
+    """Byte offsets in the UTF-8 text to 1-based line and character column."""
+
+    def __init__(self, text: str, data: bytes) -> None:
+        self.data = data
+        self.ascii = len(text) == len(data)
+        self.starts = [0] + [m.end() for m in re.finditer(b"\n", data)]
+
+    def point(self, offset: int) -> tuple[int, int]:
+        row = bisect_right(self.starts, offset) - 1
+        start = self.starts[row]
+        column = offset - start if self.ascii else len(self.data[start:offset].decode(errors="replace"))
+        return row + 1, column + 1
+
+    def lines(self, first: int, last: int) -> str:
+        end = self.starts[last] if last < len(self.starts) else len(self.data)
+        return self.data[self.starts[first - 1] : end].decode(errors="replace").rstrip("\r\n")
+
+
+class Scanner:
+    """Runs a rule set over file contents. Build one per process; it compiles queries lazily."""
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        self.ruleset = ruleset
+        self._by_language: dict[str, list[Rule]] = {}
+        self._text_rules: list[Rule] = []
+        for rule in ruleset.rules:
+            if rule.language == "text":
+                self._text_rules.append(rule)
+            else:
+                self._by_language.setdefault(rule.language, []).append(rule)
+        self._combined: dict[str, _Combined] = {}
+
+    def combined(self, language: str) -> _Combined:
+        if language not in self._combined:
+            rules = [r for r in self._by_language.get(language, []) if r.query]
+            self._combined[language] = _combine(language, rules)
+        return self._combined[language]
+
+    def rules_for(self, path: str) -> tuple[str | None, list[Rule]]:
+        language = languages.language_for_path(path)
+        rules = [r for r in self._by_language.get(language or "", []) if r.applies_to(path)]
+        rules += [r for r in self._text_rules if r.applies_to(path)]
+        return language, rules
+
+    def wants(self, path: str) -> bool:
+        return bool(self.rules_for(path)[1])
+
+    def scan_bytes(self, path: str, data: bytes, *, only: Rule | None = None) -> FileScan:
+        """Scan one file's bytes; `only` runs a single rule whatever the path (rule tests)."""
+        language, rules = self.rules_for(path)
+        if only is not None:
+            language, rules = (None if only.language == "text" else only.language), [only]
+        result = FileScan(path, language=language)
+        if not rules or is_binary(data):
+            return result
+        try:
+            text, _ = decode(data, path=path)
+        except DecodeError as exc:
+            result.error = str(exc)
+            return result
+        utf8 = text.encode("utf-8")
+        positions = _Positions(text, utf8)
+        found: list[tuple[Rule, int, int, Bindings]] = []
+        if language and any(r.query for r in rules):
+            tree = languages.parser(language).parse(utf8)
+            found += self._tree_matches(language, tree, {id(r) for r in rules}, utf8)
+            if tree.root_node.has_error:
+                result.error = _syntax_error(tree, positions)
+        found += [m for r in rules if r.regex for m in _regex_matches(r, text)]
+        result.incidents = _incidents(path, found, positions, utf8)
+        return result
+
+    def _tree_matches(
+        self, language: str, tree: Tree, wanted: set[int], source: bytes
+    ) -> list[tuple[Rule, int, int, Bindings]]:
+        combined = self.combined(language)
+        cursor = QueryCursor(combined.query, match_limit=MATCH_LIMIT)
+        seen: set[tuple[int, int, int]] = set()
+        out = []
+        for index, captures in cursor.matches(tree.root_node):
+            rule = combined.rules[index]
+            nodes = captures.get("match")
+            if id(rule) not in wanted or not nodes:
+                continue
+            node = nodes[0]
+            key = (id(rule), node.start_byte, node.end_byte)
+            if key in seen:
+                continue
+            bindings = _verify(rule, node, captures, source)
+            if bindings is not None:
+                seen.add(key)
+                out.append((rule, node.start_byte, node.end_byte, bindings))
+        return out
+
+
+def _verify(rule: Rule, node: Node, captures: dict[str, list[Node]], source: bytes
+            ) -> Bindings | None:
+    bindings: Bindings = {}
+    if rule.pattern is not None:
+        if not match_node(rule.pattern, node, bindings):
+            return None
+    else:
+        for name, nodes in captures.items():
+            if name != "match" and not name.startswith("_"):
+                bindings[name] = nodes[0] if len(nodes) == 1 else tuple(nodes)
+    for name, constraint in rule.constraints.items():
+        value = bindings.get(name)
+        if value is None or not constraint.accepts(value, source):
+            return None
+    if rule.inside and not rule.inside.any_ancestor(node):
+        return None
+    if rule.not_inside and rule.not_inside.any_ancestor(node):
+        return None
+    if rule.has and not rule.has.any_descendant(node):
+        return None
+    if rule.not_has and rule.not_has.any_descendant(node):
+        return None
+    return bindings
+
+
+def _regex_matches(rule: Rule, text: str) -> list[tuple[Rule, int, int, Bindings]]:
+    assert rule.regex is not None
+    out: list[tuple[Rule, int, int, Bindings]] = []
+    for m in rule.regex.finditer(text):
+        if m.end() == m.start():
+            continue
+        start = len(text[: m.start()].encode())
+        end = start + len(m.group(0).encode())
+        groups = {k: v for k, v in m.groupdict().items() if v is not None}
+        out.append((rule, start, end, {"__regex__": groups}))  # type: ignore[dict-item]
+    return out
+
+
+def _render(message: str, bindings: Bindings, source: bytes) -> str:
+    groups = bindings.get("__regex__")
+
+    def replace(m: re.Match[str]) -> str:
+        name = m.group(1) or m.group(2)
+        if isinstance(groups, dict):
+            value = groups.get(name)
+            return m.group(0) if value is None else str(value)
+        bound = bindings.get(name)
+        if bound is None:
+            return m.group(0)
+        text = " ".join(binding_text(bound, source).split())
+        return text if len(text) <= 80 else text[:77] + "..."
+
+    return _METAVAR_REF.sub(replace, message)
+
+
+def _incidents(
+    path: str, found: list[tuple[Rule, int, int, Bindings]], positions: _Positions, source: bytes
+) -> list[Incident]:
+    found.sort(key=lambda item: (item[1], item[2], item[0].id))
+    occurrences: dict[tuple[str, str], int] = {}
+    out = []
+    for rule, start, end, bindings in found:
+        line, column = positions.point(start)
+        end_line, end_column = positions.point(end)
+        matched = " ".join(source[start:end].decode(errors="replace").split())
+        seen = occurrences.get((rule.id, matched), 0)
+        occurrences[(rule.id, matched)] = seen + 1
+        digest = hashlib.sha256(f"{rule.id}\0{path}\0{matched}\0{seen}".encode()).hexdigest()
+        out.append(Incident(
+            rule=rule.id, path=path, line=line, column=column, end_line=end_line,
+            end_column=end_column, message=_render(rule.spec.message, bindings, source),
+            severity=rule.spec.severity, category=rule.spec.category, effort=rule.spec.effort,
+            snippet=positions.lines(line, min(end_line, line + 4)),
+            fix="deterministic" if rule.spec.fix is not None else "model",
+            fingerprint=digest[:24], start_byte=start, end_byte=end,
+        ))
+    return out
+
+
+def first_error(root: Node) -> Node | None:
+    """The first ERROR or MISSING node, descending only where the tree reports an error."""
+    node = root
+    while True:
+        if node.is_error or node.is_missing:
+            return node
+        child = next((c for c in node.children if c.has_error or c.is_missing), None)
+        if child is None:
+            return node if node is not root else None
+        node = child
+
+
+def _syntax_error(tree: Tree, positions: _Positions) -> str:
+    node = first_error(tree.root_node) or tree.root_node
+    line, column = positions.point(node.start_byte)
+    return f"syntax error at line {line}, column {column}; incidents after it may be incomplete"

@@ -1,0 +1,1 @@
+"""Orchestration between the engine, the store, git and the model. No printing here."""

@@ -1,0 +1,138 @@
+"""Scan a tree: walk it, reuse cached results, parse the rest in a process pool.
+
+Tree-sitter's parse holds the GIL, so parallel work needs processes. Each worker builds one
+`Scanner` (its combined queries compile once per process) and returns plain values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from migrator.engine import languages
+from migrator.engine.files import Skipped, SourceFile, walk
+from migrator.engine.results import FileError, ScanResult
+from migrator.engine.rules import RuleSet
+from migrator.engine.scanner import FileScan, Scanner
+from migrator.errors import UsageError
+from migrator.store import state_dir
+from migrator.store.cache import ScanCache
+
+Progress = Callable[[int, int], None]
+SERIAL_BELOW = 48  # files; below this a pool costs more than it saves
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    root: Path
+    jobs: int | None = None
+    use_cache: bool = True
+    max_file_size: int = 2_000_000
+    ignores: tuple[str, ...] = ()
+
+
+_scanner: Scanner | None = None
+
+
+def _init_worker(ruleset: RuleSet) -> None:
+    global _scanner
+    _scanner = Scanner(ruleset)
+
+
+Outcome = tuple[str, str, FileScan | None]  # path, content hash, scan (None: cache still valid)
+
+
+def _scan_one(job: tuple[str, str, str | None]) -> Outcome:
+    """Read, hash and (unless the cached hash still holds) scan one file."""
+    path, abspath, cached_hash = job
+    assert _scanner is not None
+    try:
+        with open(abspath, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        return path, "", FileScan(path, error=f"cannot read: {exc.strerror or exc}")
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    if digest == cached_hash:
+        return path, digest, None
+    return path, digest, _scanner.scan_bytes(path, data)
+
+
+def _jobs(requested: int | None, files: int) -> int:
+    if requested is not None and requested < 1:
+        raise UsageError("-j must be at least 1")
+    count = requested or os.cpu_count() or 1
+    return 1 if files < SERIAL_BELOW and requested is None else min(count, max(files, 1))
+
+
+def _run(jobs: int, work: list[tuple[str, str, str | None]], ruleset: RuleSet
+         ) -> Iterator[Outcome]:
+    if jobs == 1:
+        _init_worker(ruleset)
+        yield from map(_scan_one, work)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    chunk = max(1, min(64, len(work) // (jobs * 8)))
+    with context.Pool(jobs, initializer=_init_worker, initargs=(ruleset,)) as pool:
+        yield from pool.imap_unordered(_scan_one, work, chunksize=chunk)
+
+
+def present_languages(root: Path) -> set[str]:
+    """Languages of the files under root (cheap: names only)."""
+    found = set()
+    for item in walk(root):
+        if isinstance(item, SourceFile):
+            language = languages.language_for_path(item.path)
+            if language:
+                found.add(language)
+    return found
+
+
+def scan(ruleset: RuleSet, options: ScanOptions, progress: Progress | None = None) -> ScanResult:
+    """Scan `options.root` with `ruleset`; never raises for a bad file, only for bad set-up."""
+    root = options.root
+    if not root.exists():
+        raise UsageError(f"no such file or directory: {root}")
+    scanner = Scanner(ruleset)
+    for language in ruleset.languages() - {"text"}:
+        scanner.combined(language)  # a broken query fails here, once, with its rule's location
+    result = ScanResult(rules={rule.id: rule.meta for rule in ruleset.rules}, root=str(root))
+    files: list[SourceFile] = []
+    for item in walk(root, max_file_size=options.max_file_size, extra_ignores=options.ignores):
+        if isinstance(item, Skipped):
+            result.errors.append(FileError(item.path, item.reason))
+        elif scanner.wants(item.path):
+            files.append(item)
+    cache = ScanCache(state_dir(root) / "cache.db", ruleset.digest()) if options.use_cache \
+        else None
+    work = [(f.path, f.abspath, cache.hash_for(f.path) if cache else None) for f in files]
+    fresh: list[tuple[str, FileScan]] = []
+    scans: list[FileScan] = []
+    outcomes = _run(_jobs(options.jobs, len(work)), work, ruleset)
+    for done, (path, digest, outcome) in enumerate(outcomes, start=1):
+        if outcome is None:
+            assert cache is not None
+            outcome = cache.result(path)
+        elif digest:
+            fresh.append((digest, outcome))
+        scans.append(outcome)
+        if progress:
+            progress(done, len(work))
+    if cache is not None:
+        cache.store(fresh)
+    return _collect(result, scans)
+
+
+def _collect(result: ScanResult, scans: list[FileScan]) -> ScanResult:
+    for outcome in scans:
+        result.files += 1
+        result.incidents.extend(outcome.incidents)
+        if outcome.error:
+            result.errors.append(FileError(outcome.path, outcome.error))
+    result.incidents.sort(key=lambda i: (i.path, i.line, i.column, i.rule))
+    result.errors.sort(key=lambda e: e.path)
+    return result
