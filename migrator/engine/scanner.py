@@ -220,7 +220,8 @@ def _incidents(
     for rule, start, end, bindings in found:
         line, column = positions.point(start)
         end_line, end_column = positions.point(end)
-        matched = " ".join(source[start:end].decode(errors="replace").split())
+        # Identity ignores spacing: a reformatted line keeps its fingerprint.
+        matched = "".join(source[start:end].decode(errors="replace").split())
         seen = occurrences.get((rule.id, matched), 0)
         occurrences[(rule.id, matched)] = seen + 1
         digest = hashlib.sha256(f"{rule.id}\0{path}\0{matched}\0{seen}".encode()).hexdigest()
