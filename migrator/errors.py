@@ -44,8 +44,14 @@ class RuleError(MigratorError):
 
     exit_code = ExitCode.USAGE
 
-    def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
-                 hint: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        hint: str | None = None,
+    ) -> None:
         location = f"{path}:{line}: " if path and line else f"{path}: " if path else ""
         super().__init__(f"{location}{message}", hint=hint)
         self.path = path

@@ -48,9 +48,17 @@ class ProgressBar:
 
     def __init__(self, label: str, *, enabled: bool) -> None:
         self._progress = (
-            Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                     transient=True, redirect_stdout=False, redirect_stderr=False)
-            if enabled else None
+            Progress(
+                TextColumn(label),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                transient=True,
+                redirect_stdout=False,
+                redirect_stderr=False,
+            )
+            if enabled
+            else None
         )
         self._task = self._progress.add_task(label, total=None) if self._progress else None
 
@@ -59,8 +67,9 @@ class ProgressBar:
             self._progress.start()
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         if self._progress:
             self._progress.stop()
 

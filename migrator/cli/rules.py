@@ -14,18 +14,26 @@ from migrator.services.rule_tests import run_rule_tests
 
 
 def add_parser(commands: Any) -> None:
-    parser = commands.add_parser("rules", help="list rule packs and run their tests",
-                                 description=__doc__)
-    sub = parser.add_subparsers(dest="rules_command", metavar="ACTION",
-                                parser_class=type(parser))
+    parser = commands.add_parser(
+        "rules", help="list rule packs and run their tests", description=__doc__
+    )
+    sub = parser.add_subparsers(dest="rules_command", metavar="ACTION", parser_class=type(parser))
     sub.required = True
     listing = sub.add_parser("list", help="list the rules of the selected packs")
-    listing.add_argument("selectors", nargs="*", metavar="PACK_OR_PATH",
-                         help="packs or paths (default: every shipped pack)")
+    listing.add_argument(
+        "selectors",
+        nargs="*",
+        metavar="PACK_OR_PATH",
+        help="packs or paths (default: every shipped pack)",
+    )
     listing.set_defaults(run=run_list)
     testing = sub.add_parser("test", help="run every rule's valid, invalid and fixes cases")
-    testing.add_argument("selectors", nargs="*", metavar="PACK_OR_PATH",
-                         help="packs or paths (default: every shipped pack)")
+    testing.add_argument(
+        "selectors",
+        nargs="*",
+        metavar="PACK_OR_PATH",
+        help="packs or paths (default: every shipped pack)",
+    )
     testing.add_argument("-v", "--verbose", action="store_true", help="list every case")
     testing.set_defaults(run=run_test)
 
@@ -36,8 +44,13 @@ def run_list(args: argparse.Namespace) -> int:
     for column in ("pack", "id", "language", "severity", "fixable"):
         table.add_column(column)
     for rule in ruleset.rules:
-        table.add_row(rule.pack, rule.id, rule.language, rule.spec.severity,
-                      "yes" if rule.spec.fix is not None else "no")
+        table.add_row(
+            rule.pack,
+            rule.id,
+            rule.language,
+            rule.spec.severity,
+            "yes" if rule.spec.fix is not None else "no",
+        )
     console = Console(width=200, soft_wrap=True)
     console.print(table)
     console.print(f"{len(ruleset.rules)} rules in {len(ruleset.packs)} packs")
@@ -46,20 +59,18 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_test(args: argparse.Namespace) -> int:
     ruleset = load_rules(args.selectors)
-    results = run_rule_tests(ruleset, fix_checker=_fix_checker())
+    results = run_rule_tests(ruleset)
     counts = {"passed": 0, "failed": 0, "skipped": 0}
     for case in results:
         counts[case.outcome] += 1
         if case.outcome == "failed" or args.verbose:
             detail = f": {case.detail}" if case.detail else ""
-            print(f"{case.outcome.upper():7} {case.rule} {case.kind}[{case.index}] "
-                  f"({case.source}){detail}")
+            print(
+                f"{case.outcome.upper():7} {case.rule} {case.kind}[{case.index}] "
+                f"({case.source}){detail}"
+            )
     line = f"{counts['passed']} passed, {counts['failed']} failed"
     if counts["skipped"]:
         line += f", {counts['skipped']} skipped"
     print(line)
     return ExitCode.FINDINGS if counts["failed"] else ExitCode.OK
-
-
-def _fix_checker() -> None:
-    return None  # the fix engine plugs in here

@@ -164,14 +164,13 @@ class _Walker:
             return Skipped(item.path, f"unreadable ({_describe(exc)})")
 
     def _symlink(self, item: _Pending) -> SourceFile | Skipped | None:
-        target = os.readlink(item.entry.path)
         resolved = os.path.realpath(item.entry.path)
         if os.path.commonpath((self.real_root, resolved)) != self.real_root:
-            return Skipped(item.path, f"symlink leaves the repository (-> {target})")
+            return Skipped(item.path, f"symlink leaves the repository (-> {resolved})")
         try:
             target_stat = os.stat(item.entry.path)
         except FileNotFoundError:
-            return Skipped(item.path, f"broken symlink (-> {target})")
+            return Skipped(item.path, f"broken symlink (-> {os.readlink(item.entry.path)})")
         if stat.S_ISDIR(target_stat.st_mode):
             return None  # walked under its own path; following the link could duplicate or loop
         return _sized(item.path, item.entry.path, target_stat, self.max_file_size)

@@ -35,22 +35,51 @@ _C_LIKE = (("", ""), ("", ";"))
 LANGUAGES: dict[str, LanguageInfo] = {
     info.name: info
     for info in (
-        LanguageInfo("python", (".py", ".pyw"), "tree_sitter_python",
-                     contexts=(("", ""), ("class __MigratorC:\n    ", "\n"))),
-        LanguageInfo("java", (".java",), "tree_sitter_java",
-                     contexts=(*_C_LIKE, ("class __MigratorC { ", " }"),
-                               ("class __MigratorC { void __m() { ", " } }"),
-                               ("class __MigratorC { void __m() { ", "; } }"))),
-        LanguageInfo("javascript", (".js", ".mjs", ".cjs", ".jsx"), "tree_sitter_javascript",
-                     contexts=_C_LIKE),
-        LanguageInfo("typescript", (".ts", ".mts", ".cts"), "tree_sitter_typescript",
-                     entry="language_typescript", contexts=_C_LIKE),
-        LanguageInfo("tsx", (".tsx",), "tree_sitter_typescript", entry="language_tsx",
-                     contexts=_C_LIKE),
-        LanguageInfo("go", (".go",), "tree_sitter_go",
-                     contexts=(("", ""), ("package p\n", ""), ("package p\nfunc f() {\n", "\n}"))),
-        LanguageInfo("xml", (".xml", ".xsd", ".xhtml", ".tld", ".wsdl", ".jsp", ".xmi"),
-                     "tree_sitter_xml", entry="language_xml"),
+        LanguageInfo(
+            "python",
+            (".py", ".pyw"),
+            "tree_sitter_python",
+            contexts=(("", ""), ("class __MigratorC:\n    ", "\n")),
+        ),
+        LanguageInfo(
+            "java",
+            (".java",),
+            "tree_sitter_java",
+            contexts=(
+                *_C_LIKE,
+                ("class __MigratorC { ", " }"),
+                ("class __MigratorC { void __m() { ", " } }"),
+                ("class __MigratorC { void __m() { ", "; } }"),
+            ),
+        ),
+        LanguageInfo(
+            "javascript",
+            (".js", ".mjs", ".cjs", ".jsx"),
+            "tree_sitter_javascript",
+            contexts=_C_LIKE,
+        ),
+        LanguageInfo(
+            "typescript",
+            (".ts", ".mts", ".cts"),
+            "tree_sitter_typescript",
+            entry="language_typescript",
+            contexts=_C_LIKE,
+        ),
+        LanguageInfo(
+            "tsx", (".tsx",), "tree_sitter_typescript", entry="language_tsx", contexts=_C_LIKE
+        ),
+        LanguageInfo(
+            "go",
+            (".go",),
+            "tree_sitter_go",
+            contexts=(("", ""), ("package p\n", ""), ("package p\nfunc f() {\n", "\n}")),
+        ),
+        LanguageInfo(
+            "xml",
+            (".xml", ".xsd", ".xhtml", ".tld", ".wsdl", ".jsp", ".xmi"),
+            "tree_sitter_xml",
+            entry="language_xml",
+        ),
         LanguageInfo("text", (), None),
     )
 }

@@ -100,8 +100,9 @@ def _convert(node: Node, holders: _Placeholders, field_name: str | None) -> Patt
         if child.is_extra or (not child.is_named and child.type in IGNORED_TOKENS):
             continue
         children.append(_convert(child, holders, node.field_name_for_child(index)))
-    return PatternNode(node.type, node.is_named, text if not children else "", field_name,
-                       tuple(children))
+    return PatternNode(
+        node.type, node.is_named, text if not children else "", field_name, tuple(children)
+    )
 
 
 def _single_chain(node: Node) -> bool:

@@ -11,7 +11,17 @@ from migrator.engine import languages
 # Predicates py-tree-sitter evaluates itself. Any other one would be ignored silently (so every
 # node would match), and #set!/#is? after a text predicate corrupt the heap on 0.26.1.
 ALLOWED_PREDICATES = frozenset(
-    "eq? not-eq? any-eq? any-not-eq? match? not-match? any-match? any-not-match? any-of?".split()
+    [
+        "eq?",
+        "not-eq?",
+        "any-eq?",
+        "any-not-eq?",
+        "match?",
+        "not-match?",
+        "any-match?",
+        "any-not-match?",
+        "any-of?",
+    ]
 )
 _PREDICATE = re.compile(r'"(?:\\.|[^"\\])*"|;[^\n]*|#([A-Za-z_][\w-]*[?!])')
 _ROW = re.compile(r"row (\d+)")
@@ -44,8 +54,9 @@ def compile_query(language: str, text: str) -> Query:
     except QueryError as exc:
         message = str(exc).splitlines()[0] if str(exc) else "invalid query"
         found = _ROW.search(message)
-        raise QuerySyntaxError(f"invalid query: {message}", int(found.group(1)) if found else None) \
-            from None
+        raise QuerySyntaxError(
+            f"invalid query: {message}", int(found.group(1)) if found else None
+        ) from None
 
 
 def _pattern_end(text: str, start: int) -> int:

@@ -87,8 +87,9 @@ class RuleSet:
     def restricted_to(self, present: set[str]) -> RuleSet:
         """Only packs with a rule for a language in `present` (text rules always count)."""
         keep = {r.pack for r in self.rules if r.language in present or r.language == "text"}
-        return RuleSet([r for r in self.rules if r.pack in keep],
-                       [p for p in self.packs if p.name in keep])
+        return RuleSet(
+            [r for r in self.rules if r.pack in keep], [p for p in self.packs if p.name in keep]
+        )
 
 
 # -- compiling ---------------------------------------------------------------------------------
@@ -98,8 +99,9 @@ def _regex(pattern: str, doc: Document, loc: tuple[str | int, ...]) -> re.Patter
     try:
         return re.compile(pattern, re.MULTILINE)
     except re.error as exc:
-        raise RuleError(f"invalid regex {pattern!r}: {exc}", path=doc.path,
-                        line=doc.line_of(loc)) from None
+        raise RuleError(
+            f"invalid regex {pattern!r}: {exc}", path=doc.path, line=doc.line_of(loc)
+        ) from None
 
 
 def _constraint(spec: ConstraintSpec, doc: Document, loc: tuple[str | int, ...]) -> Constraint:
@@ -139,23 +141,28 @@ def compile_rule(spec: RuleSpec, pack: str, doc: Document) -> Rule:
     except UsageError as exc:
         raise RuleError(exc.message, path=doc.path, line=doc.line_of(("language",))) from None
     if not info.has_grammar and not spec.regex:
-        raise RuleError(f"language {spec.language!r} has no grammar: use regex",
-                        path=doc.path, line=doc.line_of(("language",)))
+        raise RuleError(
+            f"language {spec.language!r} has no grammar: use regex",
+            path=doc.path,
+            line=doc.line_of(("language",)),
+        )
     if spec.language == "text" and not spec.files:
         raise RuleError("a text rule needs files: globs", path=doc.path, line=doc.line)
-    constraints = {
-        name: _constraint(c, doc, ("where", name)) for name, c in spec.where.items()
-    }
+    constraints = {name: _constraint(c, doc, ("where", name)) for name, c in spec.where.items()}
     query, count, node, regex = None, 0, None, None
     try:
         if spec.pattern is not None:
-            pushed = {n: (c.regex if c.not_ is None else None, c.kinds())
-                      for n, c in spec.where.items()}
+            pushed = {
+                n: (c.regex if c.not_ is None else None, c.kinds()) for n, c in spec.where.items()
+            }
             compiled = compile_pattern(info.name, spec.pattern, pushed)
             unknown = set(spec.where) - compiled.metavars
             if unknown:
-                raise RuleError(f"where names ${sorted(unknown)[0]}, which the pattern lacks",
-                                path=doc.path, line=doc.line_of(("where", sorted(unknown)[0])))
+                raise RuleError(
+                    f"where names ${sorted(unknown)[0]}, which the pattern lacks",
+                    path=doc.path,
+                    line=doc.line_of(("where", sorted(unknown)[0])),
+                )
             query, count, node = compiled.query, 1, compiled.root
         elif spec.query is not None:
             query, count = mark_match(info.name, spec.query)
@@ -166,21 +173,35 @@ def compile_rule(spec: RuleSpec, pack: str, doc: Document) -> Rule:
     except QuerySyntaxError as exc:
         raise RuleError(str(exc), path=doc.path, line=_query_line(doc, "query", exc.row)) from None
     meta = RuleMeta(
-        id=spec.id, pack=pack, language=info.name, message=spec.message,
-        severity=spec.severity, category=spec.category, effort=spec.effort,
-        description=spec.description, labels=tuple(spec.labels),
+        id=spec.id,
+        pack=pack,
+        language=info.name,
+        message=spec.message,
+        severity=spec.severity,
+        category=spec.category,
+        effort=spec.effort,
+        description=spec.description,
+        labels=tuple(spec.labels),
         links=tuple(Link(link.url, link.title) for link in spec.links),
-        hint=spec.hint, fixable=spec.fix is not None,
+        hint=spec.hint,
+        fixable=spec.fix is not None,
     )
     return Rule(
-        spec=spec.model_copy(update={"language": info.name}), pack=pack, meta=meta,
-        source=f"{doc.path}:{doc.line}", query=query, pattern_count=count, pattern=node,
-        regex=regex, constraints=constraints,
+        spec=spec.model_copy(update={"language": info.name}),
+        pack=pack,
+        meta=meta,
+        source=f"{doc.path}:{doc.line}",
+        query=query,
+        pattern_count=count,
+        pattern=node,
+        regex=regex,
+        constraints=constraints,
         inside=_relation(spec.inside, info.name, doc, "inside"),
         not_inside=_relation(spec.not_inside, info.name, doc, "not-inside"),
         has=_relation(spec.has, info.name, doc, "has"),
         not_has=_relation(spec.not_has, info.name, doc, "not-has"),
-        files=_globs(spec.files), ignores=_globs(spec.ignores),
+        files=_globs(spec.files),
+        ignores=_globs(spec.ignores),
     )
 
 
@@ -247,8 +268,11 @@ def load_rule_file(path: Path, pack: str) -> list[Rule]:
 
 def _rule_files(folder: Path) -> list[Path]:
     return sorted(
-        p for p in folder.rglob("*")
-        if p.suffix in RULE_SUFFIXES and p.name != RULESET_FILE and p.is_file()
+        p
+        for p in folder.rglob("*")
+        if p.suffix in RULE_SUFFIXES
+        and p.name != RULESET_FILE
+        and p.is_file()
         and "tests" not in p.relative_to(folder).parts[:-1]
     )
 
@@ -268,8 +292,10 @@ def _folders_for(selector: str) -> list[Path]:
     path = Path(selector)
     if not path.exists():
         names = ", ".join(sorted(shipped)) or "none"
-        raise UsageError(f"no rule pack or path {selector!r} (shipped packs: {names})",
-                         hint="run `migrator rules list` to see the shipped packs")
+        raise UsageError(
+            f"no rule pack or path {selector!r} (shipped packs: {names})",
+            hint="run `migrator rules list` to see the shipped packs",
+        )
     if path.is_file():
         return [path]
     if (path / RULESET_FILE).is_file():
@@ -299,7 +325,10 @@ def load_rules(selectors: Iterable[str] = ()) -> RuleSet:
     for rule in rules:
         if rule.id in seen:
             path, _, line = rule.source.rpartition(":")
-            raise RuleError(f"duplicate rule id {rule.id!r} (first defined at {seen[rule.id]})",
-                            path=path, line=int(line))
+            raise RuleError(
+                f"duplicate rule id {rule.id!r} (first defined at {seen[rule.id]})",
+                path=path,
+                line=int(line),
+            )
         seen[rule.id] = rule.source
     return RuleSet(rules, packs)

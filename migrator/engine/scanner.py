@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tree_sitter import Node, Query, QueryCursor, Tree
@@ -35,6 +36,24 @@ class FileScan:
     language: str | None = None
 
 
+@dataclass(frozen=True)
+class Match:
+    """A verified match: byte offsets into the UTF-8 text and the metavariable bindings."""
+
+    rule: Rule
+    start: int
+    end: int
+    bindings: Bindings
+    groups: dict[str, str] = field(default_factory=dict)  # named groups of a regex rule
+
+
+@dataclass
+class Found:
+    source: bytes  # the UTF-8 text the offsets refer to
+    matches: list[Match] = field(default_factory=list)
+    tree: Tree | None = None
+
+
 @dataclass
 class _Combined:
     query: Query
@@ -55,8 +74,9 @@ def _combine(language: str, rules: list[Rule]) -> _Combined:
                 raise RuleError(f"rule {rule.id}: {exc}", path=path, line=int(line)) from None
         raise
     if query.pattern_count != len(owners):
-        raise RuleError(f"{language}: combined query has {query.pattern_count} patterns, "
-                        f"expected {len(owners)}")
+        raise RuleError(
+            f"{language}: combined query has {query.pattern_count} patterns, expected {len(owners)}"
+        )
     return _Combined(query, owners)
 
 
@@ -71,7 +91,9 @@ class _Positions:
     def point(self, offset: int) -> tuple[int, int]:
         row = bisect_right(self.starts, offset) - 1
         start = self.starts[row]
-        column = offset - start if self.ascii else len(self.data[start:offset].decode(errors="replace"))
+        column = (
+            offset - start if self.ascii else len(self.data[start:offset].decode(errors="replace"))
+        )
         return row + 1, column + 1
 
     def lines(self, first: int, last: int) -> str:
@@ -110,9 +132,7 @@ class Scanner:
 
     def scan_bytes(self, path: str, data: bytes, *, only: Rule | None = None) -> FileScan:
         """Scan one file's bytes; `only` runs a single rule whatever the path (rule tests)."""
-        language, rules = self.rules_for(path)
-        if only is not None:
-            language, rules = (None if only.language == "text" else only.language), [only]
+        language, rules = self._selection(path, only)
         result = FileScan(path, language=language)
         if not rules or is_binary(data):
             return result
@@ -121,25 +141,46 @@ class Scanner:
         except DecodeError as exc:
             result.error = str(exc)
             return result
-        utf8 = text.encode("utf-8")
-        positions = _Positions(text, utf8)
-        found: list[tuple[Rule, int, int, Bindings]] = []
-        if language and any(r.query for r in rules):
-            tree = languages.parser(language).parse(utf8)
-            found += self._tree_matches(language, tree, {id(r) for r in rules}, utf8)
-            if tree.root_node.has_error:
-                result.error = _syntax_error(tree, positions)
-        found += [m for r in rules if r.regex for m in _regex_matches(r, text)]
-        result.incidents = _incidents(path, found, positions, utf8)
+        found = self.find(path, text, only=only)
+        positions = _Positions(text, found.source)
+        if found.tree is not None and found.tree.root_node.has_error:
+            result.error = _syntax_error(found.tree, positions)
+        result.incidents = _incidents(path, found.matches, positions, found.source)
         return result
+
+    def _selection(self, path: str, only: Rule | None) -> tuple[str | None, list[Rule]]:
+        if only is not None:
+            return (None if only.language == "text" else only.language), [only]
+        return self.rules_for(path)
+
+    def find(
+        self,
+        path: str,
+        text: str,
+        *,
+        only: Rule | None = None,
+        keep: Callable[[Rule], bool] | None = None,
+    ) -> Found:
+        """Every verified match in `text` (already decoded), with its bindings and the tree."""
+        language, rules = self._selection(path, only)
+        if keep is not None:
+            rules = [r for r in rules if keep(r)]
+        utf8 = text.encode("utf-8")
+        found = Found(utf8)
+        if language and any(r.query for r in rules):
+            found.tree = languages.parser(language).parse(utf8)
+            found.matches += self._tree_matches(language, found.tree, {id(r) for r in rules}, utf8)
+        found.matches += [m for r in rules if r.regex for m in _regex_matches(r, text)]
+        found.matches.sort(key=lambda m: (m.start, -m.end, m.rule.id))
+        return found
 
     def _tree_matches(
         self, language: str, tree: Tree, wanted: set[int], source: bytes
-    ) -> list[tuple[Rule, int, int, Bindings]]:
+    ) -> list[Match]:
         combined = self.combined(language)
         cursor = QueryCursor(combined.query, match_limit=MATCH_LIMIT)
         seen: set[tuple[int, int, int]] = set()
-        out = []
+        out: list[Match] = []
         for index, captures in cursor.matches(tree.root_node):
             rule = combined.rules[index]
             nodes = captures.get("match")
@@ -152,12 +193,13 @@ class Scanner:
             bindings = _verify(rule, node, captures, source)
             if bindings is not None:
                 seen.add(key)
-                out.append((rule, node.start_byte, node.end_byte, bindings))
+                out.append(Match(rule, node.start_byte, node.end_byte, bindings))
         return out
 
 
-def _verify(rule: Rule, node: Node, captures: dict[str, list[Node]], source: bytes
-            ) -> Bindings | None:
+def _verify(
+    rule: Rule, node: Node, captures: dict[str, list[Node]], source: bytes
+) -> Bindings | None:
     bindings: Bindings = {}
     if rule.pattern is not None:
         if not match_node(rule.pattern, node, bindings):
@@ -181,43 +223,49 @@ def _verify(rule: Rule, node: Node, captures: dict[str, list[Node]], source: byt
     return bindings
 
 
-def _regex_matches(rule: Rule, text: str) -> list[tuple[Rule, int, int, Bindings]]:
+def _regex_matches(rule: Rule, text: str) -> list[Match]:
     assert rule.regex is not None
-    out: list[tuple[Rule, int, int, Bindings]] = []
+    out: list[Match] = []
     for m in rule.regex.finditer(text):
         if m.end() == m.start():
             continue
         start = len(text[: m.start()].encode())
         end = start + len(m.group(0).encode())
         groups = {k: v for k, v in m.groupdict().items() if v is not None}
-        out.append((rule, start, end, {"__regex__": groups}))  # type: ignore[dict-item]
+        out.append(Match(rule, start, end, {}, groups))
     return out
 
 
-def _render(message: str, bindings: Bindings, source: bytes) -> str:
-    groups = bindings.get("__regex__")
+def substitute(
+    template: str, match: Match, source: bytes, text_of: Callable[[str, str], str] | None = None
+) -> str:
+    """Replace `$X` / `$$$X` in `template` with what `match` bound (unknown names stay)."""
 
     def replace(m: re.Match[str]) -> str:
         name = m.group(1) or m.group(2)
-        if isinstance(groups, dict):
-            value = groups.get(name)
-            return m.group(0) if value is None else str(value)
-        bound = bindings.get(name)
-        if bound is None:
+        if name in match.groups:
+            value = match.groups[name]
+        elif name in match.bindings:
+            value = binding_text(match.bindings[name], source)
+        else:
             return m.group(0)
-        text = " ".join(binding_text(bound, source).split())
-        return text if len(text) <= 80 else text[:77] + "..."
+        return text_of(name, value) if text_of else value
 
-    return _METAVAR_REF.sub(replace, message)
+    return _METAVAR_REF.sub(replace, template)
+
+
+def _one_line(name: str, value: str) -> str:
+    text = " ".join(value.split())
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _incidents(
-    path: str, found: list[tuple[Rule, int, int, Bindings]], positions: _Positions, source: bytes
+    path: str, found: list[Match], positions: _Positions, source: bytes
 ) -> list[Incident]:
-    found.sort(key=lambda item: (item[1], item[2], item[0].id))
     occurrences: dict[tuple[str, str], int] = {}
     out = []
-    for rule, start, end, bindings in found:
+    for match in found:
+        rule, start, end = match.rule, match.start, match.end
         line, column = positions.point(start)
         end_line, end_column = positions.point(end)
         # Identity ignores spacing: a reformatted line keeps its fingerprint.
@@ -225,14 +273,25 @@ def _incidents(
         seen = occurrences.get((rule.id, matched), 0)
         occurrences[(rule.id, matched)] = seen + 1
         digest = hashlib.sha256(f"{rule.id}\0{path}\0{matched}\0{seen}".encode()).hexdigest()
-        out.append(Incident(
-            rule=rule.id, path=path, line=line, column=column, end_line=end_line,
-            end_column=end_column, message=_render(rule.spec.message, bindings, source),
-            severity=rule.spec.severity, category=rule.spec.category, effort=rule.spec.effort,
-            snippet=positions.lines(line, min(end_line, line + 4)),
-            fix="deterministic" if rule.spec.fix is not None else "model",
-            fingerprint=digest[:24], start_byte=start, end_byte=end,
-        ))
+        out.append(
+            Incident(
+                rule=rule.id,
+                path=path,
+                line=line,
+                column=column,
+                end_line=end_line,
+                end_column=end_column,
+                message=substitute(rule.spec.message, match, source, _one_line),
+                severity=rule.spec.severity,
+                category=rule.spec.category,
+                effort=rule.spec.effort,
+                snippet=positions.lines(line, min(end_line, line + 4)),
+                fix="deterministic" if rule.spec.fix is not None else "model",
+                fingerprint=digest[:24],
+                start_byte=start,
+                end_byte=end,
+            )
+        )
     return out
 
 

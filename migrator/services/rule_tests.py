@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from migrator.engine import languages
+from migrator.engine.fixer import Fixer
 from migrator.engine.rules import Rule, RuleSet
 from migrator.engine.scanner import Scanner
 
@@ -23,16 +23,30 @@ class CaseResult:
     detail: str = ""
 
 
-FixChecker = Callable[[Rule, str, str], str | None]  # returns a failure reason or None
-
-
 def snippet_path(rule: Rule) -> str:
     info = languages.get_language(rule.language)
     return "snippet" + (info.suffixes[0] if info.suffixes else ".txt")
 
 
-def run_rule_tests(ruleset: RuleSet, fix_checker: FixChecker | None = None) -> list[CaseResult]:
+def check_fix(fixer: Fixer, rule: Rule, before: str, after: str) -> str | None:
+    """Why the rule's fix does not turn `before` into `after` idempotently, or None."""
+    path = snippet_path(rule)
+    result = fixer.fix_text(path, before, only=rule)
+    if result.unsafe and not result.changed:
+        return f"fix refused: {result.unsafe[0].reason}"
+    if result.after != after:
+        return f"expected {after!r}, got {result.after!r}"
+    again = fixer.fix_text(path, after, only=rule)
+    if again.changed:
+        return f"not idempotent: a second run gives {again.after!r}"
+    if not result.converged:
+        return "did not reach a fixpoint"
+    return None
+
+
+def run_rule_tests(ruleset: RuleSet) -> list[CaseResult]:
     scanner = Scanner(ruleset)
+    fixer = Fixer(scanner)
     results: list[CaseResult] = []
     for rule in ruleset.rules:
         path = snippet_path(rule)
@@ -43,20 +57,38 @@ def run_rule_tests(ruleset: RuleSet, fix_checker: FixChecker | None = None) -> l
 
         for index, code in enumerate(rule.spec.tests.invalid):
             count = hits(code)
-            results.append(CaseResult(rule.id, rule.source, "invalid", index,
-                                      "passed" if count else "failed",
-                                      "" if count else f"no match in {code!r}"))
+            results.append(
+                CaseResult(
+                    rule.id,
+                    rule.source,
+                    "invalid",
+                    index,
+                    "passed" if count else "failed",
+                    "" if count else f"no match in {code!r}",
+                )
+            )
         for index, code in enumerate(rule.spec.tests.valid):
             count = hits(code)
-            results.append(CaseResult(rule.id, rule.source, "valid", index,
-                                      "failed" if count else "passed",
-                                      f"{count} unexpected match(es) in {code!r}" if count else ""))
+            results.append(
+                CaseResult(
+                    rule.id,
+                    rule.source,
+                    "valid",
+                    index,
+                    "failed" if count else "passed",
+                    f"{count} unexpected match(es) in {code!r}" if count else "",
+                )
+            )
         for index, case in enumerate(rule.spec.tests.fixes):
-            if fix_checker is None:
-                results.append(CaseResult(rule.id, rule.source, "fix", index, "skipped",
-                                          "fix cases need the fix engine"))
-                continue
-            reason = fix_checker(rule, case.before, case.after)
-            results.append(CaseResult(rule.id, rule.source, "fix", index,
-                                      "failed" if reason else "passed", reason or ""))
+            reason = check_fix(fixer, rule, case.before, case.after)
+            results.append(
+                CaseResult(
+                    rule.id,
+                    rule.source,
+                    "fix",
+                    index,
+                    "failed" if reason else "passed",
+                    reason or "",
+                )
+            )
     return results

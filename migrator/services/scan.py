@@ -68,8 +68,7 @@ def _jobs(requested: int | None, files: int) -> int:
     return 1 if files < SERIAL_BELOW and requested is None else min(count, max(files, 1))
 
 
-def _run(jobs: int, work: list[tuple[str, str, str | None]], ruleset: RuleSet
-         ) -> Iterator[Outcome]:
+def _run(jobs: int, work: list[tuple[str, str, str | None]], ruleset: RuleSet) -> Iterator[Outcome]:
     if jobs == 1:
         _init_worker(ruleset)
         yield from map(_scan_one, work)
@@ -107,8 +106,7 @@ def scan(ruleset: RuleSet, options: ScanOptions, progress: Progress | None = Non
             result.errors.append(FileError(item.path, item.reason))
         elif scanner.wants(item.path):
             files.append(item)
-    cache = ScanCache(state_dir(root) / "cache.db", ruleset.digest()) if options.use_cache \
-        else None
+    cache = ScanCache(state_dir(root) / "cache.db", ruleset.digest()) if options.use_cache else None
     work = [(f.path, f.abspath, cache.hash_for(f.path) if cache else None) for f in files]
     fresh: list[tuple[str, FileScan]] = []
     scans: list[FileScan] = []

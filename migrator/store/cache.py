@@ -28,11 +28,13 @@ CREATE TABLE IF NOT EXISTS scans (
 
 
 def _encode(scan: FileScan) -> str:
-    return json.dumps({
-        "error": scan.error,
-        "language": scan.language,
-        "incidents": [asdict(i) for i in scan.incidents],
-    })
+    return json.dumps(
+        {
+            "error": scan.error,
+            "language": scan.language,
+            "incidents": [asdict(i) for i in scan.incidents],
+        }
+    )
 
 
 def _decode(path: str, payload: str) -> FileScan:

@@ -34,24 +34,37 @@ def test_findings_at_fail_on_exit_1(repo: Path, capsys: pytest.CaptureFixture[st
 
 
 @pytest.mark.parametrize(("fail_on", "expected"), [("error", 1), ("warning", 1), ("never", 0)])
-def test_fail_on_levels(repo: Path, capsys: pytest.CaptureFixture[str], fail_on: str,
-                        expected: int) -> None:
-    assert run(capsys, "scan", str(repo), "-r", str(DEMO_PACK), "--fail-on", fail_on)[0] \
-        == expected
+def test_fail_on_levels(
+    repo: Path, capsys: pytest.CaptureFixture[str], fail_on: str, expected: int
+) -> None:
+    assert run(capsys, "scan", str(repo), "-r", str(DEMO_PACK), "--fail-on", fail_on)[0] == expected
 
 
-def test_warning_only_findings_pass_fail_on_error(tmp_path: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_warning_only_findings_pass_fail_on_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "m.py").write_text("x.iteritems()\n")
     assert run(capsys, "scan", str(tmp_path), "-r", str(DEMO_PACK))[0] == 0
     assert run(capsys, "scan", str(tmp_path), "-r", str(DEMO_PACK), "--fail-on", "info")[0] == 1
 
 
-def test_json_output_to_a_file(repo: Path, tmp_path: Path,
-                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_output_to_a_file(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "out" / "scan.json"
-    code, out, _ = run(capsys, "scan", str(repo), "-r", str(DEMO_PACK), "-f", "json",
-                       "-o", str(target), "--fail-on", "never")
+    code, out, _ = run(
+        capsys,
+        "scan",
+        str(repo),
+        "-r",
+        str(DEMO_PACK),
+        "-f",
+        "json",
+        "-o",
+        str(target),
+        "--fail-on",
+        "never",
+    )
     assert code == 0 and out == ""
     data = json.loads(target.read_text())
     assert [i["rule"] for i in data["incidents"]] == ["demo-has-key", "demo-iter-methods"]
@@ -66,14 +79,16 @@ def test_every_format_renders(repo: Path, capsys: pytest.CaptureFixture[str], fm
     assert code == 1 and "demo-has-key" in out
 
 
-def test_invalid_rule_exits_2_with_location(tmp_path: Path,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_invalid_rule_exits_2_with_location(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     rule = tmp_path / "bad.yaml"
     rule.write_text("id: x\nlanguage: python\nmessage: m\nseverity: error\nquery: (nope) @match\n")
     code, out, err = run(capsys, "scan", str(tmp_path), "--rules", str(rule))
     assert code == 2
     assert err.splitlines()[0] == (
-        f"migrator: error: {rule}:5: invalid query: Invalid node type at row 0, column 1: nope")
+        f"migrator: error: {rule}:5: invalid query: Invalid node type at row 0, column 1: nope"
+    )
     assert "Traceback" not in err
 
 
@@ -89,8 +104,9 @@ def test_missing_path_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert code == 2 and "no such file or directory" in err
 
 
-def test_internal_error_exits_4_with_a_log(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                           repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_internal_error_exits_4_with_a_log(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("kaboom")
 
@@ -103,8 +119,9 @@ def test_internal_error_exits_4_with_a_log(monkeypatch: pytest.MonkeyPatch, tmp_
     assert len(logs) == 1 and "RuntimeError: kaboom" in logs[0].read_text()
 
 
-def test_interrupt_exits_130(monkeypatch: pytest.MonkeyPatch, repo: Path,
-                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_interrupt_exits_130(
+    monkeypatch: pytest.MonkeyPatch, repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     def interrupt(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
@@ -115,21 +132,30 @@ def test_interrupt_exits_130(monkeypatch: pytest.MonkeyPatch, repo: Path,
 def test_help_lists_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--help")
     assert code == 0
-    for line in ("0    success", "2    usage", "3    environment", "4    internal", "130  interrupted"):
+    for line in (
+        "0    success",
+        "2    usage",
+        "3    environment",
+        "4    internal",
+        "130  interrupted",
+    ):
         assert line in out
 
 
 def test_rules_test_prints_the_closing_line(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "rules", "test", str(DEMO_PACK))
     assert code == 0
-    assert out.splitlines()[-1] == "24 passed, 0 failed"
+    assert out.splitlines()[-1] == "29 passed, 0 failed"
 
 
-def test_rules_test_fails_on_a_wrong_case(tmp_path: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_rules_test_fails_on_a_wrong_case(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     rule = tmp_path / "r.yaml"
-    rule.write_text("id: r\nlanguage: python\nmessage: m\nseverity: info\npattern: f($X)\n"
-                    "tests:\n  invalid: ['g(1)']\n  valid: ['f(2)', 'h()']\n")
+    rule.write_text(
+        "id: r\nlanguage: python\nmessage: m\nseverity: info\npattern: f($X)\n"
+        "tests:\n  invalid: ['g(1)']\n  valid: ['f(2)', 'h()']\n"
+    )
     code, out, _ = run(capsys, "rules", "test", str(rule))
     assert code == 1
     assert out.splitlines()[-1] == "1 passed, 2 failed"
@@ -139,12 +165,26 @@ def test_rules_test_fails_on_a_wrong_case(tmp_path: Path,
 def test_rules_list(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "rules", "list", str(DEMO_PACK))
     assert code == 0
-    assert "demo-has-key" in out and out.splitlines()[-1] == "10 rules in 1 packs"
+    assert "demo-has-key" in out and out.splitlines()[-1] == "11 rules in 1 packs"
 
 
 def test_python_dash_m_entry_point(repo: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "migrator", "scan", str(repo), "-r",
-                           str(DEMO_PACK), "-f", "json", "--no-cache"],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "migrator",
+            "scan",
+            str(repo),
+            "-r",
+            str(DEMO_PACK),
+            "-f",
+            "json",
+            "--no-cache",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 1, done.stderr
     assert len(json.loads(done.stdout)["incidents"]) == 2

@@ -107,7 +107,8 @@ def test_every_accepted_sample_round_trips_byte_for_byte() -> None:
         (
             b"# coding: utf-8\ns = '\xe9'\n",
             "m.py",
-            "declared encoding utf-8 (coding cookie on line 1) but byte 0xe9 at offset 21 is invalid",
+            "declared encoding utf-8 (coding cookie on line 1)"
+            " but byte 0xe9 at offset 21 is invalid",
         ),
         (
             b"# coding: klingon\n",

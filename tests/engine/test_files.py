@@ -177,10 +177,10 @@ def test_a_malformed_pattern_is_dropped_and_the_rest_still_apply(tmp_path: Path)
 
 def test_symlinks_are_read_only_inside_the_root_and_never_descended(tmp_path: Path) -> None:
     repo = make_tree(tmp_path / "repo", {"real.py": "x = 1\n", "pkg/mod.py": "y = 2\n"})
-    make_tree(tmp_path, {"outside.txt": "secret", "outside_dir/f.txt": ""})
+    outside = make_tree(tmp_path, {"outside.txt": "secret", "outside_dir/f.txt": ""}).resolve()
     (repo / "alias.py").symlink_to("real.py")
-    (repo / "escape.txt").symlink_to(tmp_path / "outside.txt")
-    (repo / "escape_dir").symlink_to(tmp_path / "outside_dir")
+    (repo / "escape.txt").symlink_to("../outside.txt")
+    (repo / "escape_dir").symlink_to(outside / "outside_dir")
     (repo / "dangling.py").symlink_to("missing.py")
     (repo / "pkg_link").symlink_to("pkg")
     (repo / "pkg" / "loop").symlink_to("..")
@@ -188,8 +188,8 @@ def test_symlinks_are_read_only_inside_the_root_and_never_descended(tmp_path: Pa
     assert list(walk(repo)) == [
         SourceFile("alias.py", str(repo / "alias.py"), 6),
         Skipped("dangling.py", "broken symlink (-> missing.py)"),
-        Skipped("escape.txt", f"symlink leaves the repository (-> {tmp_path / 'outside.txt'})"),
-        Skipped("escape_dir", f"symlink leaves the repository (-> {tmp_path / 'outside_dir'})"),
+        Skipped("escape.txt", f"symlink leaves the repository (-> {outside / 'outside.txt'})"),
+        Skipped("escape_dir", f"symlink leaves the repository (-> {outside / 'outside_dir'})"),
         SourceFile("pkg/mod.py", str(repo / "pkg" / "mod.py"), 6),
         SourceFile("real.py", str(repo / "real.py"), 6),
     ]

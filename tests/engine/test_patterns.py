@@ -85,8 +85,12 @@ def test_unnamed_metavariables_do_not_unify() -> None:
 def test_constraints_are_pushed_into_the_query() -> None:
     compiled = compile_pattern("python", "$D.$M()", {"M": ("^iter(items|keys)$", ())})
     assert "#match?" in compiled.query
-    found = matches("python", "$D.$M()", "d.iteritems()\nd.items()\nd.iterkeys()\n",
-                    {"M": ("^iter(items|keys)$", ())})
+    found = matches(
+        "python",
+        "$D.$M()",
+        "d.iteritems()\nd.items()\nd.iterkeys()\n",
+        {"M": ("^iter(items|keys)$", ())},
+    )
     assert [t for t, _ in found] == ["d.iteritems()", "d.iterkeys()"]
 
 
@@ -97,8 +101,10 @@ def test_python2_syntax_patterns() -> None:
 
 
 def test_java_patterns_are_parsed_in_context() -> None:
-    source = ("class A { void m() { Integer i = new Integer(5); Long l = new Long(x);"
-              " t.stop(); t.stop(1); } }")
+    source = (
+        "class A { void m() { Integer i = new Integer(5); Long l = new Long(x);"
+        " t.stop(); t.stop(1); } }"
+    )
     assert matches("java", "new Integer($V)", source) == [("new Integer(5)", {"V": "5"})]
     assert matches("java", "$T.stop()", source) == [("t.stop()", {"T": "t"})]
 

@@ -107,8 +107,10 @@ def test_unknown_node_type_in_query(tmp_path: Path) -> None:
 
 
 def test_unsupported_predicate_is_rejected(tmp_path: Path) -> None:
-    rules = ("id: q\nlanguage: python\nmessage: m\nseverity: info\n"
-             'query: ((identifier) @x (#not-any-of? @x "a" "b"))\n')
+    rules = (
+        "id: q\nlanguage: python\nmessage: m\nseverity: info\n"
+        'query: ((identifier) @x (#not-any-of? @x "a" "b"))\n'
+    )
     error = load_error(tmp_path, rules)
     assert "#not-any-of?" in error.message
 
@@ -126,8 +128,10 @@ def test_two_matchers_are_rejected(tmp_path: Path) -> None:
 
 
 def test_where_on_a_missing_metavariable(tmp_path: Path) -> None:
-    rules = ("id: p\nlanguage: python\nmessage: m\nseverity: info\npattern: f($X)\n"
-             "where:\n  Y: {regex: a}\n")
+    rules = (
+        "id: p\nlanguage: python\nmessage: m\nseverity: info\npattern: f($X)\n"
+        "where:\n  Y: {regex: a}\n"
+    )
     error = load_error(tmp_path, rules)
     assert error.line == 7
     assert "$Y" in error.message

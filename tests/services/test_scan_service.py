@@ -37,20 +37,37 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
-def test_scan_reports_incidents_with_relative_posix_paths(tmp_path: Path, demo_rules: RuleSet
-                                                          ) -> None:
-    tree(tmp_path, {"pkg/a.py": "d.has_key(k)\n", "pkg/sub/b.py": "x.iteritems()\n",
-                    "README.md": "d.has_key(k)\n"})
+def test_scan_reports_incidents_with_relative_posix_paths(
+    tmp_path: Path, demo_rules: RuleSet
+) -> None:
+    tree(
+        tmp_path,
+        {
+            "pkg/a.py": "d.has_key(k)\n",
+            "pkg/sub/b.py": "x.iteritems()\n",
+            "README.md": "d.has_key(k)\n",
+        },
+    )
     result = scan(demo_rules, ScanOptions(tmp_path, jobs=1))
     assert [(i.path, i.rule) for i in result.incidents] == [
-        ("pkg/a.py", "demo-has-key"), ("pkg/sub/b.py", "demo-iter-methods")]
+        ("pkg/a.py", "demo-has-key"),
+        ("pkg/sub/b.py", "demo-iter-methods"),
+    ]
     assert result.files == 2
 
 
 def test_gitignore_and_migratorignore_are_honoured(tmp_path: Path, demo_rules: RuleSet) -> None:
-    tree(tmp_path, {".gitignore": "build/\n", ".migratorignore": "vendor/*.py\n!vendor/keep.py\n",
-                    "build/gen.py": "d.has_key(k)\n", "vendor/x.py": "d.has_key(k)\n",
-                    "vendor/keep.py": "d.has_key(k)\n", "src/m.py": "d.has_key(k)\n"})
+    tree(
+        tmp_path,
+        {
+            ".gitignore": "build/\n",
+            ".migratorignore": "vendor/*.py\n!vendor/keep.py\n",
+            "build/gen.py": "d.has_key(k)\n",
+            "vendor/x.py": "d.has_key(k)\n",
+            "vendor/keep.py": "d.has_key(k)\n",
+            "src/m.py": "d.has_key(k)\n",
+        },
+    )
     result = scan(demo_rules, ScanOptions(tmp_path, jobs=1))
     assert sorted(i.path for i in result.incidents) == ["src/m.py", "vendor/keep.py"]
 
@@ -78,10 +95,18 @@ def test_symlink_leaving_the_root_is_skipped(tmp_path: Path, demo_rules: RuleSet
     assert [e.path for e in result.errors] == ["link.py"]
 
 
-def test_bad_files_are_reported_and_the_rest_is_scanned(tmp_path: Path, demo_rules: RuleSet
-                                                         ) -> None:
-    tree(tmp_path, {"bad.py": b"# coding: utf-8\nx = '\xff'\n", "bin.py": b"\x00\x01binary",
-                    "broken.py": "def f(:\n", "ok.py": "d.has_key(k)\n"})
+def test_bad_files_are_reported_and_the_rest_is_scanned(
+    tmp_path: Path, demo_rules: RuleSet
+) -> None:
+    tree(
+        tmp_path,
+        {
+            "bad.py": b"# coding: utf-8\nx = '\xff'\n",
+            "bin.py": b"\x00\x01binary",
+            "broken.py": "def f(:\n",
+            "ok.py": "d.has_key(k)\n",
+        },
+    )
     result = scan(demo_rules, ScanOptions(tmp_path, jobs=1))
     assert [i.path for i in result.incidents] == ["ok.py"]
     assert [e.path for e in result.errors] == ["bad.py", "broken.py"]
@@ -113,8 +138,9 @@ def test_no_cache_parses_everything_and_writes_no_cache(
     assert not (tmp_path / ".migrator").exists()
 
 
-def test_changed_rules_invalidate_the_cache(tmp_path: Path, demo_rules: RuleSet,
-                                            counted: list[str]) -> None:
+def test_changed_rules_invalidate_the_cache(
+    tmp_path: Path, demo_rules: RuleSet, counted: list[str]
+) -> None:
     tree(tmp_path, {"a.py": "d.has_key(k)\n"})
     scan(demo_rules, ScanOptions(tmp_path, jobs=1))
     fewer = RuleSet(demo_rules.rules[1:], demo_rules.packs)
@@ -128,8 +154,7 @@ def test_corrupt_cache_is_ignored(tmp_path: Path, demo_rules: RuleSet) -> None:
     assert [i.path for i in result.incidents] == ["a.py"]
 
 
-def test_process_pool_gives_the_same_result_as_serial(tmp_path: Path, demo_rules: RuleSet
-                                                      ) -> None:
+def test_process_pool_gives_the_same_result_as_serial(tmp_path: Path, demo_rules: RuleSet) -> None:
     files = {f"p{i:03}/m.py": f"d.has_key({i})\nx.iteritems()\n" for i in range(120)}
     tree(tmp_path, files)
     serial = scan(demo_rules, ScanOptions(tmp_path, jobs=1, use_cache=False))
