@@ -50,7 +50,8 @@ def check_predicates(text: str) -> None:
 def compile_query(language: str, text: str) -> Query:
     check_predicates(text)
     try:
-        return Query(languages.grammar(language), text)
+        query: Query = Query(languages.grammar(language), text)
+        return query
     except QueryError as exc:
         message = str(exc).splitlines()[0] if str(exc) else "invalid query"
         found = _ROW.search(message)

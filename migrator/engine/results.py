@@ -1,4 +1,4 @@
-"""Plain values produced by a scan: incidents, per-file errors and the rule metadata reports need."""
+"""Plain values produced by a scan: incidents, per-file errors, and rule metadata for reports."""
 
 from __future__ import annotations
 

@@ -44,8 +44,8 @@ class Rule:
     not_inside: Relation | None = None
     has: Relation | None = None
     not_has: Relation | None = None
-    files: pathspec.PathSpec | None = None
-    ignores: pathspec.PathSpec | None = None
+    files: pathspec.GitIgnoreSpec | None = None
+    ignores: pathspec.GitIgnoreSpec | None = None
 
     @property
     def id(self) -> str:
@@ -123,7 +123,7 @@ def _relation(spec: RelationSpec | None, language: str, doc: Document, key: str)
     return Relation(node, spec.kinds(), regex)
 
 
-def _globs(patterns: list[str]) -> pathspec.PathSpec | None:
+def _globs(patterns: list[str]) -> pathspec.GitIgnoreSpec | None:
     return pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
 
 

@@ -37,8 +37,9 @@ def _record(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> None:
             _record(value, child, lines)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            lines[(*loc, index)] = item.start_mark.line + 1
-            _record(item, (*loc, index), lines)
+            child = (*loc, index)
+            lines[child] = item.start_mark.line + 1
+            _record(item, child, lines)
 
 
 def load_documents(text: str, path: str) -> Iterator[Document]:

@@ -84,7 +84,7 @@ def test_invalid_rule_exits_2_with_location(
 ) -> None:
     rule = tmp_path / "bad.yaml"
     rule.write_text("id: x\nlanguage: python\nmessage: m\nseverity: error\nquery: (nope) @match\n")
-    code, out, err = run(capsys, "scan", str(tmp_path), "--rules", str(rule))
+    code, _, err = run(capsys, "scan", str(tmp_path), "--rules", str(rule))
     assert code == 2
     assert err.splitlines()[0] == (
         f"migrator: error: {rule}:5: invalid query: Invalid node type at row 0, column 1: nope"
