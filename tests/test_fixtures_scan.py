@@ -1,0 +1,81 @@
+"""The README's first command: scanning the shipped fixtures with the shipped packs.
+
+Expected counts were established by reading the fixtures, file by file (fixtures/README.md).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from migrator.cli.main import main
+from tests.conftest import FIXTURES
+
+EXPECTED_BY_RULE = {
+    "jakarta-javaee-descriptor": 5,
+    "jakarta-javax-import": 83,
+    "jakarta-javax-qualified-type": 1,
+    "jakarta-javax-string-literal": 5,
+    "jakarta-persistence-xml": 6,
+    "jakarta-pom-javax-dependency": 4,
+    "py2-basestring": 2,
+    "py2-dict-has-key": 5,
+    "py2-dict-iteritems": 2,
+    "py2-dict-iterkeys": 1,
+    "py2-dict-itervalues": 5,
+    "py2-except-comma": 9,
+    "py2-not-equal-diamond": 3,
+    "py2-os-getcwdu": 2,
+    "py2-print-statement": 21,
+    "py2-raw-input": 1,
+    "py2-stdlib-module-renamed": 12,
+    "py2-sys-maxint": 2,
+    "py2-unicode-call": 7,
+    "py2-xrange": 3,
+}
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict:  # type: ignore[type-arg]
+    copy = tmp_path_factory.mktemp("fx") / "fixtures"
+    shutil.copytree(FIXTURES, copy)
+    out = copy.parent / "scan.json"
+    assert main(["scan", str(copy), "-f", "json", "-o", str(out)]) == 1
+    return json.loads(out.read_text())  # type: ignore[no-any-return]
+
+
+def test_counts_per_rule(scanned: dict) -> None:  # type: ignore[type-arg]
+    assert scanned["summary"]["by_rule"] == EXPECTED_BY_RULE
+    assert scanned["summary"]["files"] == 32
+
+
+def test_the_broken_file_is_the_only_error(scanned: dict) -> None:  # type: ignore[type-arg]
+    assert [e["path"] for e in scanned["errors"]] == ["py2-inventory/inventory/broken_legacy.py"]
+
+
+def test_latin1_and_crlf_files_are_located_right(scanned: dict) -> None:  # type: ignore[type-arg]
+    def at(path: str, rule: str) -> list[tuple[int, int]]:
+        return [(i["line"], i["column"]) for i in scanned["incidents"]
+                if i["path"] == path and i["rule"] == rule]
+
+    assert at("py2-inventory/inventory/currency.py", "py2-dict-has-key") == [(20, 8)]
+    assert [line for line, _ in at("py2-inventory/inventory/barcode.py", "py2-xrange")] == [15]
+
+
+def test_jdk_javax_packages_are_never_reported(scanned: dict) -> None:  # type: ignore[type-arg]
+    kept = ("javax.naming", "javax.sql", "javax.crypto", "javax.xml.parsers", "javax.management",
+            "javax.security.auth", "javax.net")
+    for incident in scanned["incidents"]:
+        assert not any(f"{pkg}." in incident["snippet"] and "import" in incident["snippet"]
+                       for pkg in kept), incident
+
+
+def test_scanning_the_fixtures_changes_nothing(tmp_path: Path) -> None:
+    copy = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES, copy)
+    before = {p: p.read_bytes() for p in copy.rglob("*") if p.is_file()}
+    main(["scan", str(copy), "--no-cache"])
+    assert {p: p.read_bytes() for p in copy.rglob("*") if p.is_file()} == before
