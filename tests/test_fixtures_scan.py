@@ -58,19 +58,30 @@ def test_the_broken_file_is_the_only_error(scanned: dict) -> None:  # type: igno
 
 def test_latin1_and_crlf_files_are_located_right(scanned: dict) -> None:  # type: ignore[type-arg]
     def at(path: str, rule: str) -> list[tuple[int, int]]:
-        return [(i["line"], i["column"]) for i in scanned["incidents"]
-                if i["path"] == path and i["rule"] == rule]
+        return [
+            (i["line"], i["column"])
+            for i in scanned["incidents"]
+            if i["path"] == path and i["rule"] == rule
+        ]
 
     assert at("py2-inventory/inventory/currency.py", "py2-dict-has-key") == [(20, 8)]
     assert [line for line, _ in at("py2-inventory/inventory/barcode.py", "py2-xrange")] == [15]
 
 
 def test_jdk_javax_packages_are_never_reported(scanned: dict) -> None:  # type: ignore[type-arg]
-    kept = ("javax.naming", "javax.sql", "javax.crypto", "javax.xml.parsers", "javax.management",
-            "javax.security.auth", "javax.net")
+    kept = (
+        "javax.naming",
+        "javax.sql",
+        "javax.crypto",
+        "javax.xml.parsers",
+        "javax.management",
+        "javax.security.auth",
+        "javax.net",
+    )
     for incident in scanned["incidents"]:
-        assert not any(f"{pkg}." in incident["snippet"] and "import" in incident["snippet"]
-                       for pkg in kept), incident
+        assert not any(
+            f"{pkg}." in incident["snippet"] and "import" in incident["snippet"] for pkg in kept
+        ), incident
 
 
 def test_scanning_the_fixtures_changes_nothing(tmp_path: Path) -> None:

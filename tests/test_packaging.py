@@ -5,28 +5,43 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tomllib
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO
+
+tomllib = pytest.importorskip("tomllib")  # Python 3.11+
 
 
 def test_every_subpackage_is_listed() -> None:
-    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]
-                 ["packages"])
+    listed = set(
+        tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
     found = {
-        ".".join(p.parent.relative_to(REPO).parts)
-        for p in (REPO / "migrator").rglob("__init__.py")
+        ".".join(p.parent.relative_to(REPO).parts) for p in (REPO / "migrator").rglob("__init__.py")
     }
     assert found | {"migrator.rules"} == listed
 
 
 def test_wheel_ships_rules_and_runs_from_elsewhere(tmp_path: Path) -> None:
     build = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(tmp_path / "dist"), str(REPO)],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path / "dist"),
+            str(REPO),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert build.returncode == 0, build.stderr
     [wheel] = (tmp_path / "dist").glob("migrator-*.whl")
@@ -38,8 +53,14 @@ def test_wheel_ships_rules_and_runs_from_elsewhere(tmp_path: Path) -> None:
     elsewhere = tmp_path / "cwd"
     elsewhere.mkdir()
     env = {**os.environ, "PYTHONPATH": str(target)}
-    listing = subprocess.run([sys.executable, "-m", "migrator", "rules", "list"], cwd=elsewhere,
-                             env=env, capture_output=True, text=True, check=False)
+    listing = subprocess.run(
+        [sys.executable, "-m", "migrator", "rules", "list"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert listing.returncode == 0, listing.stderr
     assert "py2-dict-has-key" in listing.stdout
     assert "jakarta-javax-import" in listing.stdout

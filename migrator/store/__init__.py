@@ -11,3 +11,14 @@ def state_dir(root: Path) -> Path:
     """`.migrator/` beside the scanned tree (the folder itself when a single file is scanned)."""
     base = root if root.is_dir() else root.parent
     return base / STATE_DIR
+
+
+def ensure_state_dir(root: Path) -> Path:
+    """Create `.migrator/` with a `.gitignore` of `*`, so git never sees it and the user's own
+    ignore files stay untouched (the way pytest and mypy keep their caches out of git)."""
+    folder = state_dir(root)
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# Created by migrator; its state never belongs in git.\n*\n")
+    return folder

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from migrator.engine.results import Incident
 from migrator.engine.scanner import FileScan
+from migrator.store import ensure_state_dir
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS scans (
@@ -72,7 +73,7 @@ class ScanCache:
         if not rows:
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            ensure_state_dir(self.path.parent.parent)
             with closing(sqlite3.connect(self.path)) as db, db:
                 db.execute(_SCHEMA)
                 db.executemany("INSERT OR REPLACE INTO scans VALUES (?, ?, ?, ?)", rows)

@@ -34,11 +34,11 @@ _INSTALL_HINT = "install git (https://git-scm.com) or set GIT_PYTHON_GIT_EXECUTA
 
 @dataclass(frozen=True)
 class _Result:
-    """The outcome of one git process; output stays bytes because paths need not be UTF-8."""
+    """The outcome of one git process; stdout stays bytes because paths need not be UTF-8."""
 
     status: int
     stdout: bytes
-    stderr: bytes
+    stderr: str  # GitPython always decodes it
 
     @property
     def ok(self) -> bool:
@@ -49,8 +49,8 @@ class _Result:
 
     def first_line(self) -> str:
         """The first non-empty line git (or a hook) printed, stderr first."""
-        for stream in (self.stderr, self.stdout):
-            for line in stream.decode("utf-8", "replace").splitlines():
+        for stream in (self.stderr, self.stdout.decode("utf-8", "replace")):
+            for line in stream.splitlines():
                 if line.strip():
                     return line.strip()
         return f"exit status {self.status}"
@@ -70,7 +70,10 @@ class Repository:
         Raises GitError when git is missing or refuses the repository (e.g. unsafe ownership),
         UsageError when `path` does not exist.
         """
-        gitpython = _import_gitpython()
+        try:
+            import git as gitpython
+        except ImportError as exc:  # GitPython refuses to import when it finds no git binary
+            raise _import_error(exc) from exc
         path = Path(os.path.abspath(path))
         if not path.exists():
             raise UsageError(f"{path}: no such file or directory", hint="check the path")
@@ -80,14 +83,18 @@ class Repository:
             message = result.first_line()
             if any(marker in message for marker in _NO_WORK_TREE):
                 return None
-            raise GitError(f"git cannot use the repository at {start}: {message}",
-                           hint=_discover_hint(message, start))
+            raise GitError(
+                f"git cannot use the repository at {start}: {message}",
+                hint=_discover_hint(message, start),
+            )
         root = Path(result.text())
         try:
             repo = gitpython.Repo(root)
         except (gitpython.InvalidGitRepositoryError, gitpython.NoSuchPathError) as exc:
-            raise GitError(f"GitPython cannot open the repository at {root}: {exc}",
-                           hint=f"run `git status` in {root} to see what is wrong") from exc
+            raise GitError(
+                f"GitPython cannot open the repository at {root}: {exc}",
+                hint=f"run `git status` in {root} to see what is wrong",
+            ) from exc
         return cls(repo, root)
 
     def close(self) -> None:
@@ -97,8 +104,12 @@ class Repository:
     def __enter__(self) -> Repository:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
         self.close()
 
     def relative(self, path: Path) -> str:
@@ -110,8 +121,10 @@ class Repository:
         try:
             return real.relative_to(self.root).as_posix()
         except ValueError:
-            raise UsageError(f"{path} is outside the git work tree {self.root}",
-                             hint="run migrator on paths inside the repository") from None
+            raise UsageError(
+                f"{path} is outside the git work tree {self.root}",
+                hint="run migrator on paths inside the repository",
+            ) from None
 
     def dirty_paths(self) -> set[str]:
         """Tracked files modified, staged or deleted, and untracked files, relative to the root.
@@ -165,9 +178,10 @@ class Repository:
         exists = self._run("rev-parse", "--verify", "--quiet", f"refs/heads/{name}").ok
         result = self._run("switch", name) if exists else self._run("switch", "--create", name)
         if not result.ok:
-            raise GitError(f"git refused to switch to branch {name}: {result.first_line()}",
-                           hint="commit or stash the changes git lists (`git status`), "
-                                "then run again")
+            raise GitError(
+                f"git refused to switch to branch {name}: {result.first_line()}",
+                hint="commit or stash the changes git lists (`git status`), then run again",
+            )
         return not exists
 
     def commit(self, paths: Sequence[str], message: str, trailers: Mapping[str, str]) -> str:
@@ -186,8 +200,20 @@ class Repository:
         present = [path for path in paths if os.path.lexists(self.root / path)]
         if present:
             self._check(_LITERAL, "add", "--", *present)
-        result = self._run(*_CONFIG_ONLY_IDENTITY, _LITERAL, "commit", "--quiet", "--no-edit",
-                           "--message", text, "--only", "--", *paths)
+        result = self._run(
+            *_CONFIG_ONLY_IDENTITY,
+            _LITERAL,
+            "commit",
+            "--quiet",
+            "--no-edit",
+            # Keep `#` lines of a machine-made message whatever the user's commit.cleanup says.
+            "--cleanup=whitespace",
+            "--message",
+            text,
+            "--only",
+            "--",
+            *paths,
+        )
         if not result.ok:
             raise _commit_error(result, paths)
         sha = self.head_sha()
@@ -201,8 +227,9 @@ class Repository:
             raise ValueError(f"not a single exclude pattern: {pattern!r}")
         # --git-path follows linked worktrees to the shared `info/` of the main repository.
         exclude = self.root / self._check("rev-parse", "--git-path", "info/exclude").text()
-        existing = exclude.read_bytes().decode("utf-8", "surrogateescape") \
-            if exclude.exists() else ""
+        existing = (
+            exclude.read_bytes().decode("utf-8", "surrogateescape") if exclude.exists() else ""
+        )
         if pattern.strip() in (line.strip() for line in existing.splitlines()):
             return
         exclude.parent.mkdir(parents=True, exist_ok=True)
@@ -214,18 +241,21 @@ class Repository:
         for variable in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"):
             result = self._run(*_CONFIG_ONLY_IDENTITY, "var", variable)
             if not result.ok:
-                missing_name = b"no name was given" in result.stderr
+                missing_name = "no name was given" in result.stderr
                 raise GitError(
                     "git has no user identity to commit with",
-                    hint='git config user.name "Your Name"' if missing_name
+                    hint='git config user.name "Your Name"'
+                    if missing_name
                     else "git config user.email you@example.com",
                 )
 
     def _check_branch_name(self, name: str) -> None:
         # A leading dash would be read as an option by `git switch`.
         if name.startswith("-") or not self._run("check-ref-format", "--branch", name).ok:
-            raise UsageError(f"{name!r} is not a valid branch name",
-                             hint="choose a branch name such as migrator/<pack>")
+            raise UsageError(
+                f"{name!r} is not a valid branch name",
+                hint="choose a branch name such as migrator/<pack>",
+            )
 
     def _run(self, *args: str) -> _Result:
         return _execute(self._repo.git, args)
@@ -235,18 +265,81 @@ class Repository:
 
     def _ok(self, result: _Result, action: str) -> _Result:
         if not result.ok:
-            raise GitError(f"git {action} failed: {result.first_line()}",
-                           hint=f"run `git status` in {self.root} to see what git reports")
+            raise GitError(
+                f"git {action} failed: {result.first_line()}",
+                hint=f"run `git status` in {self.root} to see what git reports",
+            )
         return result
 
 
-def _import_gitpython():  # type: ignore[no-untyped-def]
-    """GitPython, imported late: importing it fails at once when no git binary is found."""
+def _import_error(exc: ImportError) -> GitError:
+    if "git executable" in str(exc):
+        return GitError("git is not installed or not on PATH", hint=_INSTALL_HINT)
+    return GitError(f"GitPython cannot be imported: {exc}", hint="pip install GitPython")
+
+
+def _execute(runner: git.Git, args: Sequence[str]) -> _Result:
+    """Run git with `args` in the runner's directory; a non-zero status is returned, not raised."""
+    import git  # already imported by discover(); a module-level import would fail without git
+
+    command = [str(git.Git.GIT_PYTHON_GIT_EXECUTABLE or "git"), *args]
     try:
-        import git
-    except ImportError as exc:
-        if "git executable" in str(exc):
-            raise GitError("git is not installed or not on PATH", hint=_INSTALL_HINT) from exc
-        raise GitError(f"GitPython cannot be imported: {exc}",
-                       hint="pip install GitPython") from exc
-    return git
+        status, stdout, stderr = runner.execute(
+            command,
+            with_extended_output=True,
+            with_exceptions=False,
+            stdout_as_string=False,
+            strip_newline_in_stdout=False,
+        )
+    except git.GitCommandNotFound as exc:
+        raise GitError("git is not installed or not on PATH", hint=_INSTALL_HINT) from exc
+    except git.CommandError as exc:
+        raise GitError(
+            f"git {args[0] if args else ''} could not be run: {exc}",
+            hint="check that `git --version` works in that directory",
+        ) from exc
+    return _Result(status, stdout, stderr)
+
+
+def _discover_hint(message: str, start: Path) -> str:
+    if "dubious ownership" in message:
+        return f"git config --global --add safe.directory {start}"
+    return f"run `git status` in {start} to see what git reports"
+
+
+def _message_with_trailers(message: str, trailers: Mapping[str, str]) -> str:
+    """`message` plus a final paragraph of `Key: value` lines, the shape git parses as trailers.
+
+    Built here rather than with `git commit --trailer` (git >= 2.32), so the result does not
+    depend on the git version or on the user's `trailer.*` settings. Trailers written into
+    `message` itself end up in the body, not the trailer block: pass them in `trailers`.
+    """
+    body = message.strip()
+    if not body:
+        raise ValueError("empty commit message")
+    lines = []
+    for key, value in trailers.items():
+        if not _TRAILER_KEY.match(key):
+            raise ValueError(f"invalid trailer key {key!r}")
+        if not value.strip() or "\n" in value or "\r" in value:
+            raise ValueError(f"trailer {key} needs a one-line value, got {value!r}")
+        lines.append(f"{key}: {value.strip()}")
+    block = "\n\n" + "\n".join(lines) if lines else ""
+    return f"{body}{block}\n"
+
+
+def _commit_error(result: _Result, paths: Sequence[str]) -> GitError:
+    output = result.stdout.decode("utf-8", "replace") + result.stderr
+    if not result.stderr.strip() and (
+        "nothing to commit" in output or "no changes added to commit" in output
+    ):
+        return GitError(
+            f"nothing to commit: {', '.join(paths)} unchanged",
+            hint="check that the fix was written to the work tree",
+        )
+    # git prints nothing of its own when a hook fails, so this is the hook's first line.
+    return GitError(
+        f"git commit refused: {result.first_line()}",
+        hint="if a pre-commit or commit-msg hook refused, fix what it reports; "
+        "otherwise see `git status`",
+    )

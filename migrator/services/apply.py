@@ -1,0 +1,296 @@
+"""Apply deterministic fixes: plan them, then write and commit them safely.
+
+Safety, in order: a file with uncommitted changes is never touched; every write is atomic and
+keeps the file's encoding, BOM, line endings and mode; each step (a rule, a file, or everything)
+is recorded in a journal before its files are written and committed right after, so a run killed
+at any point is resumed by the next one.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from migrator import __version__
+from migrator.engine.decoding import DecodeError, TextFormat, decode, encode
+from migrator.engine.fixer import Fixer, Unsafe
+from migrator.engine.results import Incident
+from migrator.engine.rules import Rule, RuleSet
+from migrator.engine.scanner import Scanner
+from migrator.errors import UsageError
+from migrator.services.scan import ScanOptions, scan
+from migrator.services.writes import Journal, write_atomic
+from migrator.store import STATE_DIR, state_dir
+from migrator.vcs.repository import Repository
+
+CommitPer = Literal["rule", "file", "all"]
+Notify = Callable[[str], None]
+
+
+@dataclass
+class FileChange:
+    path: str  # relative to the scan root
+    abspath: Path
+    before: bytes
+    after: bytes
+    fmt: TextFormat
+    applied: dict[str, int] = field(default_factory=dict)
+
+    def diff(self, label: str) -> str:
+        return unified_diff(
+            label,
+            self.before.decode(self.fmt.encoding, "replace"),
+            self.after.decode(self.fmt.encoding, "replace"),
+        )
+
+
+@dataclass
+class Plan:
+    root: Path
+    changes: list[FileChange] = field(default_factory=list)
+    unsafe: list[tuple[str, Unsafe]] = field(default_factory=list)  # (path, why)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
+    incidents: list[Incident] = field(default_factory=list)  # fixable ones found by the scan
+
+    def rules(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for change in self.changes:
+            for rule, count in change.applied.items():
+                counts[rule] = counts.get(rule, 0) + count
+        return dict(sorted(counts.items()))
+
+    def diff(self, label: Callable[[FileChange], str] | None = None) -> str:
+        return "".join(c.diff(label(c) if label else c.path) for c in self.changes)
+
+
+@dataclass
+class Commit:
+    sha: str
+    subject: str
+    files: list[str]
+
+
+@dataclass
+class ApplyResult:
+    plan: Plan
+    branch: str | None = None
+    commits: list[Commit] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    resumed: list[str] = field(default_factory=list)
+
+
+def unified_diff(path: str, before: str, after: str) -> str:
+    """A unified diff that `git apply` accepts, including files without a final newline."""
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{path}", f"b/{path}"
+    )
+    out = []
+    for line in lines:
+        out.append(line)
+        if not line.endswith("\n"):
+            out.append("\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def _fix_file(
+    fixer: Fixer, root: Path, path: str, rules: set[str] | None
+) -> tuple[FileChange | None, list[Unsafe], str | None]:
+    abspath = root / path if root.is_dir() else root
+    data = abspath.read_bytes()
+    try:
+        text, fmt = decode(data, path=path)
+        result = fixer.fix_text(path, text, rules=rules)
+        after = encode(result.after, fmt) if result.changed else data
+    except DecodeError as exc:
+        return None, [], str(exc)
+    if not result.converged:
+        return None, result.unsafe, "fixes did not settle after 10 rounds"
+    change = FileChange(path, abspath, data, after, fmt, result.applied) if after != data else None
+    return change, result.unsafe, None
+
+
+def plan_fixes(
+    ruleset: RuleSet, root: Path, *, jobs: int | None = None, rules: set[str] | None = None
+) -> Plan:
+    """Every deterministic fix for the tree, computed in memory."""
+    fixable = RuleSet([r for r in ruleset.rules if r.spec.fix is not None], ruleset.packs)
+    found = scan(fixable, ScanOptions(root, jobs=jobs))
+    plan = Plan(root, incidents=[i for i in found.incidents if rules is None or i.rule in rules])
+    fixer = Fixer(Scanner(fixable))
+    for path in sorted({i.path for i in plan.incidents}):
+        change, unsafe, problem = _fix_file(fixer, root, path, rules)
+        plan.unsafe.extend((path, u) for u in unsafe)
+        if problem:
+            plan.skipped.append((path, problem))
+        elif change:
+            plan.changes.append(change)
+    return plan
+
+
+class Applier:
+    """Writes and commits a plan. One instance per run."""
+
+    def __init__(
+        self, ruleset: RuleSet, root: Path, repo: Repository | None, notify: Notify | None = None
+    ) -> None:
+        self.ruleset = ruleset
+        self.root = root
+        self.repo = repo
+        self.notify = notify or (lambda message: None)
+        self.journal = Journal(state_dir(root))
+        self.fixer = Fixer(Scanner(RuleSet([r for r in ruleset.rules if r.spec.fix], [])))
+
+    def label(self, change: FileChange) -> str:
+        return self.repo.relative(change.abspath) if self.repo else change.path
+
+    # -- dirty files ---------------------------------------------------------------------------
+
+    def ours(self) -> dict[str, str]:
+        """Files a killed earlier run wrote and did not commit: repo path -> expected digest."""
+        pending: dict[str, str] = {}
+        for files in self.journal.pending().values():
+            pending.update(files)
+        return pending
+
+    def dirty(self) -> set[str]:
+        """Repository paths with uncommitted changes that are the user's, not ours."""
+        if self.repo is None:
+            return set()
+        ours = self.ours()
+        dirty = set()
+        for path in self.repo.dirty_paths():
+            target = self.repo.root / path
+            expected = ours.get(path)
+            if expected and target.is_file() and Journal.digest(target.read_bytes()) == expected:
+                continue
+            dirty.add(path)
+        return dirty
+
+    def refuse_or_skip_dirty(self, plan: Plan, *, allow_dirty: bool) -> None:
+        dirty = self.dirty()
+        touched = [c for c in plan.changes if self.label(c) in dirty]
+        if not touched:
+            return
+        if not allow_dirty:
+            names = ", ".join(self.label(c) for c in touched[:5])
+            more = f" and {len(touched) - 5} more" if len(touched) > 5 else ""
+            raise UsageError(
+                f"{len(touched)} file(s) to fix have uncommitted changes: {names}{more}",
+                hint="commit or stash them first, or pass --allow-dirty to leave them untouched",
+            )
+        for change in touched:
+            plan.changes.remove(change)
+            plan.skipped.append((change.path, "has uncommitted changes (left untouched)"))
+
+    # -- applying ------------------------------------------------------------------------------
+
+    def resume(self, result: ApplyResult) -> None:
+        """Commit what a killed earlier run had written but not committed."""
+        if self.repo is None:
+            self.journal.clear()
+            return
+        for step, files in self.journal.pending().items():
+            present = [
+                p
+                for p, digest in files.items()
+                if (self.repo.root / p).is_file()
+                and Journal.digest((self.repo.root / p).read_bytes()) == digest
+            ]
+            changed = [p for p in present if p in self.repo.dirty_paths()]
+            if changed:
+                sha = self.repo.commit(changed, _resume_message(step), _trailers(step.split(",")))
+                result.commits.append(Commit(sha, f"resume {step}", changed))
+                result.resumed.extend(changed)
+            self.journal.done(step)
+
+    def run(
+        self, plan: Plan, *, commit_per: CommitPer, branch: str | None, allow_dirty: bool
+    ) -> ApplyResult:
+        result = ApplyResult(plan)
+        self.refuse_or_skip_dirty(plan, allow_dirty=allow_dirty)  # before anything moves
+        if self.repo is not None:
+            self.repo.add_exclude(f"/{STATE_DIR}/")
+            if branch:
+                created = self.repo.switch_branch(branch)
+                result.branch = branch
+                self.notify(f"{'created' if created else 'on'} branch {branch}")
+        self.resume(result)
+        if result.resumed:  # the tree moved on: plan again from what is on disk
+            plan = plan_fixes(self.ruleset, self.root)
+            result.plan = plan
+            self.refuse_or_skip_dirty(plan, allow_dirty=allow_dirty)
+        if commit_per == "rule":
+            self._per_rule(plan, result)
+        else:
+            groups = [[c] for c in plan.changes] if commit_per == "file" else [plan.changes]
+            for group in groups:
+                if group:
+                    self._step(group, result)
+        self.journal.clear()
+        return result
+
+    def _per_rule(self, plan: Plan, result: ApplyResult) -> None:
+        """One commit per rule: re-fix each candidate file with that rule alone, in order."""
+        candidates = {c.path: c for c in plan.changes}
+        order = [r.id for r in self.ruleset.rules if r.id in plan.rules()]
+        for rule_id in order:
+            group = []
+            for path, original in candidates.items():
+                change, _, problem = _fix_file(self.fixer, self.root, path, {rule_id})
+                if change and not problem:
+                    change.abspath = original.abspath
+                    group.append(change)
+            if group:
+                self._step(group, result, rule_id)
+
+    def _step(
+        self, group: list[FileChange], result: ApplyResult, rule_id: str | None = None
+    ) -> None:
+        rules = [rule_id] if rule_id else sorted({r for c in group for r in c.applied})
+        step = ",".join(rules)
+        labels = [self.label(c) for c in group]
+        self.journal.record(
+            step, {label: Journal.digest(c.after) for label, c in zip(labels, group, strict=True)}
+        )
+        for change, label in zip(group, labels, strict=True):
+            write_atomic(change.abspath, change.after)
+            result.written.append(label)
+        if self.repo is not None:
+            subject, body = _message(rules, group, self.rule_index())
+            sha = self.repo.commit(labels, f"{subject}\n\n{body}", _trailers(rules))
+            result.commits.append(Commit(sha, subject, labels))
+            self.notify(f"committed {sha[:10]} {subject}")
+        self.journal.done(step)
+
+    def rule_index(self) -> dict[str, Rule]:
+        return {r.id: r for r in self.ruleset.rules}
+
+
+def _trailers(rules: Iterable[str]) -> dict[str, str]:
+    return {"Migrator-Rule": ", ".join(rules), "Migrator-Tool": f"migrator {__version__}"}
+
+
+def _resume_message(step: str) -> str:
+    return (
+        f"migrator: finish interrupted fixes ({step})\n\n"
+        "An earlier `migrator apply` wrote these files and stopped before committing them.\n"
+    )
+
+
+def _message(rules: list[str], group: list[FileChange], index: dict[str, Rule]) -> tuple[str, str]:
+    count = sum(c.applied.get(r, 0) for c in group for r in rules) or sum(
+        sum(c.applied.values()) for c in group
+    )
+    files = f"{len(group)} file{'s' if len(group) != 1 else ''}"
+    if len(rules) == 1:
+        rule = index.get(rules[0])
+        what = rule.spec.description or rule.spec.message if rule else rules[0]
+        subject = f"fix({rules[0]}): {count} incident{'s' if count != 1 else ''} in {files}"
+        body = f"{what}\n\nApplied the rule's deterministic fix; see `migrator rules list`.\n"
+    else:
+        subject = f"fix: {count} migration incidents in {files}"
+        body = "Rules applied:\n" + "".join(f"- {r}\n" for r in rules)
+    return subject, body
