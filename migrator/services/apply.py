@@ -22,7 +22,7 @@ from migrator.engine.rules import Rule, RuleSet
 from migrator.engine.scanner import Scanner
 from migrator.errors import UsageError
 from migrator.services.scan import ScanOptions, scan
-from migrator.services.writes import Journal, write_atomic
+from migrator.services.writes import Journal, remove_stale_temps, write_atomic
 from migrator.store import STATE_DIR, state_dir
 from migrator.vcs.repository import Repository
 
@@ -193,6 +193,8 @@ class Applier:
             self.journal.clear()
             return
         for step, files in self.journal.pending().items():
+            for path in files:
+                remove_stale_temps(self.repo.root / path)
             present = [
                 p
                 for p, digest in files.items()

@@ -9,6 +9,7 @@ changes from the user's.
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import json
 import os
@@ -51,6 +52,17 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.unlink(temp)
         raise
     _fsync_directory(target.parent)
+
+
+def remove_stale_temps(path: Path) -> int:
+    """Delete temp files a killed `write_atomic` left beside `path`; returns how many."""
+    target = path.resolve()
+    removed = 0
+    for stale in target.parent.glob(f".{glob.escape(target.name[:120])}.*{_TEMP_SUFFIX}"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+            removed += 1
+    return removed
 
 
 def _create_temp(target: Path) -> tuple[int, Path]:

@@ -200,3 +200,14 @@ def test_corrupt_journal_counts_as_empty(tmp_path: Path, content: bytes) -> None
     journal.record("R", {"a.py": "ab"})  # and a new run can start over it
     assert journal.pending() == {"R": {"a.py": "ab"}}
     assert json.loads((tmp_path / JOURNAL_NAME).read_text())["steps"] == {"R": {"a.py": "ab"}}
+
+
+def test_stale_temp_files_are_removed(tmp_path: Path) -> None:
+    from migrator.services.writes import remove_stale_temps
+
+    target = tmp_path / "m.py"
+    target.write_text("x\n")
+    (tmp_path / ".m.py.0a1b2c3d.migrator-tmp").write_text("half")
+    (tmp_path / ".other.py.0a1b2c3d.migrator-tmp").write_text("keep")
+    assert remove_stale_temps(target) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.py.0a1b2c3d.migrator-tmp", "m.py"]
