@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from tree_sitter import Node
 
@@ -135,6 +136,11 @@ class Relation:
     pattern: PatternNode | None
     kinds: tuple[str, ...]
     regex: re.Pattern[str] | None
+    nearest: bool = False
+    inside: Relation | None = None
+    not_inside: Relation | None = None
+    has: Relation | None = None
+    not_has: Relation | None = None
 
     def accepts(self, node: Node) -> bool:
         if self.kinds and node.type not in self.kinds:
@@ -143,11 +149,15 @@ class Relation:
             (node.text or b"").decode(errors="replace")
         ):
             return False
-        return self.pattern is None or match_node(self.pattern, node, {})
+        if self.pattern is not None and not match_node(self.pattern, node, {}):
+            return False
+        return refined(node, self)
 
     def any_ancestor(self, node: Node) -> bool:
         parent = node.parent
         while parent is not None:
+            if self.nearest and self.kinds and parent.type in self.kinds:
+                return self.accepts(parent)
             if self.accepts(parent):
                 return True
             parent = parent.parent
@@ -161,3 +171,25 @@ class Relation:
                 return True
             stack.extend(current.children)
         return False
+
+
+class _Refinements(Protocol):
+    @property
+    def inside(self) -> Relation | None: ...
+    @property
+    def not_inside(self) -> Relation | None: ...
+    @property
+    def has(self) -> Relation | None: ...
+    @property
+    def not_has(self) -> Relation | None: ...
+
+
+def refined(node: Node, refinements: _Refinements) -> bool:
+    """Do the inside / not-inside / has / not-has refinements hold for `node`?"""
+    if refinements.inside and not refinements.inside.any_ancestor(node):
+        return False
+    if refinements.not_inside and refinements.not_inside.any_ancestor(node):
+        return False
+    if refinements.has and not refinements.has.any_descendant(node):
+        return False
+    return not (refinements.not_has and refinements.not_has.any_descendant(node))

@@ -110,7 +110,9 @@ def _constraint(spec: ConstraintSpec, doc: Document, loc: tuple[str | int, ...])
     return Constraint(regex, spec.kinds(), negated)
 
 
-def _relation(spec: RelationSpec | None, language: str, doc: Document, key: str) -> Relation | None:
+def _relation(
+    spec: RelationSpec | None, language: str, doc: Document, loc: tuple[str | int, ...]
+) -> Relation | None:
     if spec is None:
         return None
     node = None
@@ -118,9 +120,18 @@ def _relation(spec: RelationSpec | None, language: str, doc: Document, key: str)
         try:
             node = compile_pattern(language, spec.pattern).root
         except PatternError as exc:
-            raise RuleError(str(exc), path=doc.path, line=doc.line_of((key, "pattern"))) from None
-    regex = _regex(spec.regex, doc, (key, "regex")) if spec.regex else None
-    return Relation(node, spec.kinds(), regex)
+            raise RuleError(str(exc), path=doc.path, line=doc.line_of((*loc, "pattern"))) from None
+    regex = _regex(spec.regex, doc, (*loc, "regex")) if spec.regex else None
+    return Relation(
+        node,
+        spec.kinds(),
+        regex,
+        spec.nearest,
+        inside=_relation(spec.inside, language, doc, (*loc, "inside")),
+        not_inside=_relation(spec.not_inside, language, doc, (*loc, "not-inside")),
+        has=_relation(spec.has, language, doc, (*loc, "has")),
+        not_has=_relation(spec.not_has, language, doc, (*loc, "not-has")),
+    )
 
 
 def _globs(patterns: list[str]) -> pathspec.GitIgnoreSpec | None:
@@ -196,10 +207,10 @@ def compile_rule(spec: RuleSpec, pack: str, doc: Document) -> Rule:
         pattern=node,
         regex=regex,
         constraints=constraints,
-        inside=_relation(spec.inside, info.name, doc, "inside"),
-        not_inside=_relation(spec.not_inside, info.name, doc, "not-inside"),
-        has=_relation(spec.has, info.name, doc, "has"),
-        not_has=_relation(spec.not_has, info.name, doc, "not-has"),
+        inside=_relation(spec.inside, info.name, doc, ("inside",)),
+        not_inside=_relation(spec.not_inside, info.name, doc, ("not-inside",)),
+        has=_relation(spec.has, info.name, doc, ("has",)),
+        not_has=_relation(spec.not_has, info.name, doc, ("not-has",)),
         files=_globs(spec.files),
         ignores=_globs(spec.ignores),
     )

@@ -48,6 +48,12 @@ class RelationSpec(_Spec):
     pattern: str | None = None
     kind: str | list[str] | None = None
     regex: str | None = None
+    # Only the nearest ancestor of `kind` counts (inside): "the enclosing function".
+    nearest: bool = False
+    inside: RelationSpec | None = None
+    not_inside: RelationSpec | None = Field(default=None, alias="not-inside")
+    has: RelationSpec | None = None
+    not_has: RelationSpec | None = Field(default=None, alias="not-has")
 
     @model_validator(mode="after")
     def _not_empty(self) -> RelationSpec:

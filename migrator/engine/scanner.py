@@ -16,7 +16,7 @@ from tree_sitter import Node, Query, QueryCursor, Tree
 
 from migrator.engine import languages
 from migrator.engine.decoding import DecodeError, decode, is_binary
-from migrator.engine.matching import Bindings, binding_text, match_node
+from migrator.engine.matching import Bindings, binding_text, match_node, refined
 from migrator.engine.queries import QuerySyntaxError, compile_query
 from migrator.engine.results import Incident
 from migrator.engine.rules import Rule, RuleSet
@@ -212,15 +212,7 @@ def _verify(
         value = bindings.get(name)
         if value is None or not constraint.accepts(value, source):
             return None
-    if rule.inside and not rule.inside.any_ancestor(node):
-        return None
-    if rule.not_inside and rule.not_inside.any_ancestor(node):
-        return None
-    if rule.has and not rule.has.any_descendant(node):
-        return None
-    if rule.not_has and rule.not_has.any_descendant(node):
-        return None
-    return bindings
+    return bindings if refined(node, rule) else None
 
 
 def _regex_matches(rule: Rule, text: str) -> list[Match]:

@@ -145,7 +145,7 @@ def test_help_lists_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
 def test_rules_test_prints_the_closing_line(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "rules", "test", str(DEMO_PACK))
     assert code == 0
-    assert out.splitlines()[-1] == "29 passed, 0 failed"
+    assert out.splitlines()[-1] == "32 passed, 0 failed"
 
 
 def test_rules_test_fails_on_a_wrong_case(
@@ -165,7 +165,7 @@ def test_rules_test_fails_on_a_wrong_case(
 def test_rules_list(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "rules", "list", str(DEMO_PACK))
     assert code == 0
-    assert "demo-has-key" in out and out.splitlines()[-1] == "11 rules in 1 packs"
+    assert "demo-has-key" in out and out.splitlines()[-1] == "12 rules in 1 packs"
 
 
 def test_python_dash_m_entry_point(repo: Path) -> None:
