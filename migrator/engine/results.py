@@ -82,6 +82,26 @@ class FileError:
     message: str
 
 
+@dataclass(frozen=True)
+class BaselineEntry:
+    """One incident recorded in a baseline file, identified by its fingerprint."""
+
+    fingerprint: str
+    rule: str
+    path: str
+    line: int
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class BaselineComparison:
+    """How a scan compares with a baseline: the incidents it hid and those now gone."""
+
+    file: str
+    known: int
+    fixed: tuple[BaselineEntry, ...] = ()
+
+
 @dataclass
 class ScanResult:
     incidents: list[Incident] = field(default_factory=list)
@@ -89,6 +109,11 @@ class ScanResult:
     files: int = 0
     rules: dict[str, RuleMeta] = field(default_factory=dict)
     root: str = "."
+    # Where the scan root sits in its repository ("services/api/"), for repository-relative paths.
+    path_prefix: str = ""
+    baseline: BaselineComparison | None = None
+    # The paths a scan was limited to (--changed-since); None when it covered the whole tree.
+    scope: frozenset[str] | None = None
 
     def by_rule(self) -> dict[str, int]:
         counts: dict[str, int] = {}

@@ -10,6 +10,7 @@ from typing import Protocol
 
 from migrator.engine.results import ScanResult
 from migrator.errors import UsageError
+from migrator.report.github import GithubReport
 from migrator.report.json import JsonReport
 from migrator.report.junit import JunitReport
 from migrator.report.sarif import SarifReport
@@ -32,6 +33,7 @@ FORMATS: dict[str, Report] = {
     "json": JsonReport(),
     "sarif": SarifReport(),
     "junit": JunitReport(),
+    "github": GithubReport(),
 }
 
 
@@ -46,6 +48,7 @@ def get_format(name: str) -> Report:
 
 __all__ = [
     "FORMATS",
+    "GithubReport",
     "JsonReport",
     "JunitReport",
     "Report",

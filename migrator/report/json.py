@@ -7,6 +7,7 @@ bytes and diffs between two runs show only what changed.
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 
 import migrator
 from migrator.engine.results import ScanResult
@@ -39,4 +40,17 @@ def document(result: ScanResult) -> dict[str, object]:
             "errors": summary.errors,
         },
         "errors": [{"path": e.path, "message": e.message} for e in sorted_errors(result.errors)],
+        **_baseline(result),
+    }
+
+
+def _baseline(result: ScanResult) -> dict[str, object]:
+    if result.baseline is None:
+        return {}
+    return {
+        "baseline": {
+            "file": result.baseline.file,
+            "known": result.baseline.known,
+            "fixed": [asdict(entry) for entry in result.baseline.fixed],
+        }
     }

@@ -6,7 +6,13 @@ message cannot move the cursor or clear a terminal.
 
 from __future__ import annotations
 
-from migrator.engine.results import SEVERITY_RANK, Incident, RuleMeta, ScanResult
+from migrator.engine.results import (
+    SEVERITY_RANK,
+    BaselineComparison,
+    Incident,
+    RuleMeta,
+    ScanResult,
+)
 from migrator.report.summary import (
     Summary,
     active_rules,
@@ -36,6 +42,8 @@ class TextReport:
         if not rules:
             lines.extend(["No incidents found.", ""])
         lines.append(_summary_line(summarise(result)))
+        if result.baseline is not None:
+            lines.extend(_baseline_lines(result.baseline))
         if result.errors:
             lines.extend(["", "Errors:"])
             lines.extend(
@@ -54,6 +62,15 @@ def _rule_block(rule: RuleMeta, incidents: list[Incident]) -> list[str]:
     return [header] + [
         f"{INDENT}{visible(i.path)}:{i.line}:{i.column}  {visible(i.message)}" for i in incidents
     ]
+
+
+def _baseline_lines(baseline: BaselineComparison) -> list[str]:
+    lines = [
+        f"Baseline {visible(baseline.file)}: {plural(baseline.known, 'known incident')} "
+        f"not shown, {len(baseline.fixed)} fixed since it was recorded"
+    ]
+    lines += [f"{INDENT}fixed: {visible(e.path)}:{e.line} {e.rule}" for e in baseline.fixed]
+    return lines
 
 
 def _summary_line(summary: Summary) -> str:

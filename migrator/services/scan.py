@@ -33,6 +33,7 @@ class ScanOptions:
     use_cache: bool = True
     max_file_size: int = 2_000_000
     ignores: tuple[str, ...] = ()
+    only: frozenset[str] | None = None  # scan just these paths (relative to root), if given
 
 
 _scanner: Scanner | None = None
@@ -99,9 +100,13 @@ def scan(ruleset: RuleSet, options: ScanOptions, progress: Progress | None = Non
     scanner = Scanner(ruleset)
     for language in ruleset.languages() - {"text"}:
         scanner.combined(language)  # a broken query fails here, once, with its rule's location
-    result = ScanResult(rules={rule.id: rule.meta for rule in ruleset.rules}, root=str(root))
+    result = ScanResult(
+        rules={rule.id: rule.meta for rule in ruleset.rules}, root=str(root), scope=options.only
+    )
     files: list[SourceFile] = []
     for item in walk(root, max_file_size=options.max_file_size, extra_ignores=options.ignores):
+        if options.only is not None and item.path not in options.only:
+            continue
         if isinstance(item, Skipped):
             result.errors.append(FileError(item.path, item.reason))
         elif scanner.wants(item.path):

@@ -146,6 +146,26 @@ class Repository:
                     dirty.add(source)
         return dirty
 
+    def changed_since(self, ref: str) -> set[str]:
+        """Files changed since the merge base of `ref` and HEAD: committed, uncommitted and new.
+
+        Deleted files are left out (there is nothing to scan). Paths are relative to the root.
+        """
+        if ref.startswith("-"):
+            raise UsageError(f"not a git ref: {ref!r}")
+        base = self._run("merge-base", ref, "HEAD")
+        if not base.ok:
+            raise UsageError(
+                f"unknown git ref {ref!r}: {base.first_line()}",
+                hint="fetch it first (e.g. `git fetch origin main`) or name a commit",
+            )
+        diff = self._check(
+            "diff", "--name-only", "-z", "--no-renames", "--diff-filter=d", base.text(), "--"
+        ).stdout
+        untracked = self._check("ls-files", "--others", "--exclude-standard", "-z").stdout
+        names = os.fsdecode(diff).split("\0") + os.fsdecode(untracked).split("\0")
+        return {name for name in names if name}
+
     def current_branch(self) -> str | None:
         """The checked-out branch (also when it has no commit yet), None when HEAD is detached."""
         result = self._run("symbolic-ref", "--quiet", "HEAD")

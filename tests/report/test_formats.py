@@ -130,7 +130,7 @@ def write_golden() -> None:
 
 
 def test_registry_names_match_keys() -> None:
-    assert sorted(FORMATS) == ["json", "junit", "sarif", "text"]
+    assert sorted(FORMATS) == ["github", "json", "junit", "sarif", "text"]
     assert all(report.name == key for key, report in FORMATS.items())
 
 
