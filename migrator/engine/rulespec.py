@@ -14,6 +14,12 @@ from migrator.engine.results import Category, Severity
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
 
 
+def _as_tuple(value: str | list[str] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
 class _Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -37,9 +43,7 @@ class ConstraintSpec(_Spec):
         return self
 
     def kinds(self) -> tuple[str, ...]:
-        if self.kind is None:
-            return ()
-        return (self.kind,) if isinstance(self.kind, str) else tuple(self.kind)
+        return _as_tuple(self.kind)
 
 
 class RelationSpec(_Spec):
@@ -62,9 +66,7 @@ class RelationSpec(_Spec):
         return self
 
     def kinds(self) -> tuple[str, ...]:
-        if self.kind is None:
-            return ()
-        return (self.kind,) if isinstance(self.kind, str) else tuple(self.kind)
+        return _as_tuple(self.kind)
 
 
 class FixCaseSpec(_Spec):

@@ -44,42 +44,28 @@ def check_fix(fixer: Fixer, rule: Rule, before: str, after: str) -> str | None:
     return None
 
 
+def _match_case(scanner: Scanner, rule: Rule, kind: str, index: int, code: str) -> CaseResult:
+    """An `invalid` case must produce an incident of the rule; a `valid` one none."""
+    scan = scanner.scan_bytes(snippet_path(rule), code.encode("utf-8"), only=rule)
+    count = sum(1 for incident in scan.incidents if incident.rule == rule.id)
+    if kind == "invalid":
+        ok, detail = count > 0, f"no match in {code!r}"
+    else:
+        ok, detail = count == 0, f"{count} unexpected match(es) in {code!r}"
+    return CaseResult(
+        rule.id, rule.source, kind, index, "passed" if ok else "failed", "" if ok else detail
+    )
+
+
 def run_rule_tests(ruleset: RuleSet) -> list[CaseResult]:
     scanner = Scanner(ruleset)
     fixer = Fixer(scanner)
     results: list[CaseResult] = []
     for rule in ruleset.rules:
-        path = snippet_path(rule)
-
-        def hits(code: str, rule: Rule = rule, path: str = path) -> int:
-            scan = scanner.scan_bytes(path, code.encode("utf-8"), only=rule)
-            return sum(1 for incident in scan.incidents if incident.rule == rule.id)
-
-        for index, code in enumerate(rule.spec.tests.invalid):
-            count = hits(code)
-            results.append(
-                CaseResult(
-                    rule.id,
-                    rule.source,
-                    "invalid",
-                    index,
-                    "passed" if count else "failed",
-                    "" if count else f"no match in {code!r}",
-                )
-            )
-        for index, code in enumerate(rule.spec.tests.valid):
-            count = hits(code)
-            results.append(
-                CaseResult(
-                    rule.id,
-                    rule.source,
-                    "valid",
-                    index,
-                    "failed" if count else "passed",
-                    f"{count} unexpected match(es) in {code!r}" if count else "",
-                )
-            )
-        for index, case in enumerate(rule.spec.tests.fixes):
+        tests = rule.spec.tests
+        for kind, cases in (("invalid", tests.invalid), ("valid", tests.valid)):
+            results += [_match_case(scanner, rule, kind, i, code) for i, code in enumerate(cases)]
+        for index, case in enumerate(tests.fixes):
             reason = check_fix(fixer, rule, case.before, case.after)
             results.append(
                 CaseResult(
