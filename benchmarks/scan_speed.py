@@ -203,23 +203,18 @@ def scan_phase(
     import migrator.store
     from migrator.services import scan as scan_service
 
-    # Benchmark only: the scan keeps its cache in `<root>/.migrator/`, and the corpus (the
-    # stdlib) must not get one, so both lookups of that folder are pointed into `state`.
-    # A `cache_dir` field on ScanOptions would make this patch unnecessary.
+    # The corpus (the stdlib) must not get a `.migrator/`: the cache goes into `state`.
     cache_home = state / migrator.store.STATE_DIR
-    cache_home.mkdir(parents=True, exist_ok=True)
-    migrator.store.state_dir = lambda root: cache_home
-    scan_service.state_dir = lambda root: cache_home  # type: ignore[attr-defined]
     polluted = root / migrator.store.STATE_DIR
     existed = polluted.exists()
     options = scan_service.ScanOptions(
-        root=root, jobs=jobs, use_cache=True, ignores=tuple(excludes)
+        root=root, jobs=jobs, use_cache=True, ignores=tuple(excludes), cache_dir=cache_home
     )
     start = time.perf_counter()
     result = scan_service.scan(ruleset, options)
     seconds = time.perf_counter() - start
     if polluted.exists() and not existed:
-        raise SystemExit(f"the scan wrote {polluted}: update the patch above")
+        raise SystemExit(f"the scan wrote {polluted}")
     cached = sum(item.stat().st_size for item in cache_home.glob("cache.db*"))
     note = f"cache {cached / 1e3:,.0f} kB" if cached else "NO CACHE WRITTEN: warm is not warm"
     incidents, errors = len(result.incidents), len(result.errors)

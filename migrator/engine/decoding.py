@@ -51,6 +51,9 @@ def is_binary(data: bytes) -> bool:
     return b"\0" in data[:BINARY_SNIFF_BYTES]
 
 
+_ONE_SPELLING = frozenset({"utf-8", "ascii", "latin-1", "cp1252", "iso8859-15"})
+
+
 def decode(data: bytes, *, path: str = "") -> tuple[str, TextFormat]:
     """Decode a file's bytes; line endings are kept as they are, only a BOM is removed.
 
@@ -74,7 +77,9 @@ def decode(data: bytes, *, path: str = "") -> tuple[str, TextFormat]:
         newline=_dominant_newline(text),
         final_newline=text.endswith(("\n", "\r")),
     )
-    if encode(text, fmt) != data:  # some stateful codecs have two spellings for one text
+    # Some stateful codecs have two spellings for one text; UTF-8 (strict) and the single-byte
+    # codecs have one, so the check (a full re-encode) is skipped for them.
+    if encoding not in _ONE_SPELLING and encode(text, fmt) != data:
         raise DecodeError(f"{encoding} ({source}) cannot write this file's text back unchanged")
     return text, fmt
 

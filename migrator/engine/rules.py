@@ -46,6 +46,7 @@ class Rule:
     not_has: Relation | None = None
     files: pathspec.GitIgnoreSpec | None = None
     ignores: pathspec.GitIgnoreSpec | None = None
+    anchor: bytes | None = None  # a literal every match contains (see engine/combined.py)
 
     @property
     def id(self) -> str:
@@ -161,6 +162,7 @@ def compile_rule(spec: RuleSpec, pack: str, doc: Document) -> Rule:
         raise RuleError("a text rule needs files: globs", path=doc.path, line=doc.line)
     constraints = {name: _constraint(c, doc, ("where", name)) for name, c in spec.where.items()}
     query, count, node, regex = None, 0, None, None
+    anchor: bytes | None = None
     try:
         if spec.pattern is not None:
             pushed = {
@@ -175,6 +177,7 @@ def compile_rule(spec: RuleSpec, pack: str, doc: Document) -> Rule:
                     line=doc.line_of(("where", sorted(unknown)[0])),
                 )
             query, count, node = compiled.query, 1, compiled.root
+            anchor = pattern_anchor(compiled.root)
         elif spec.query is not None:
             query, count = mark_match(info.name, spec.query)
         else:
@@ -213,7 +216,26 @@ def compile_rule(spec: RuleSpec, pack: str, doc: Document) -> Rule:
         not_has=_relation(spec.not_has, info.name, doc, ("not-has",)),
         files=_globs(spec.files),
         ignores=_globs(spec.ignores),
+        anchor=anchor,
     )
+
+
+def pattern_anchor(root: PatternNode) -> bytes | None:
+    """The longest literal of a pattern (a named leaf, or a keyword token): any match holds it."""
+    best = b""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        stack.extend(node.children)
+        if node.metavar is not None or node.children:
+            continue
+        text = node.text if node.named else node.kind
+        if not node.named and not (text.isidentifier() and len(text) >= 3):
+            continue
+        encoded = text.encode()
+        if len(encoded) > len(best) and b"\n" not in encoded:
+            best = encoded
+    return best or None
 
 
 def _validation_error(exc: ValidationError, doc: Document) -> RuleError:

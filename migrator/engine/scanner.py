@@ -12,18 +12,16 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tree_sitter import Node, Query, QueryCursor, Tree
+from tree_sitter import Node, Tree
 
 from migrator.engine import languages
+from migrator.engine.combined import CombinedQuery, combine
 from migrator.engine.decoding import DecodeError, decode, is_binary
 from migrator.engine.matching import Bindings, binding_text, match_node, refined
-from migrator.engine.queries import QuerySyntaxError, compile_query
 from migrator.engine.results import Incident
 from migrator.engine.rules import Rule, RuleSet
-from migrator.errors import RuleError
 
 _METAVAR_REF = re.compile(r"\$\$\$([A-Za-z_]\w*)|\$([A-Za-z_]\w*)")
-MATCH_LIMIT = 10_000
 
 
 @dataclass
@@ -54,39 +52,20 @@ class Found:
     tree: Tree | None = None
 
 
-@dataclass
-class _Combined:
-    query: Query
-    rules: list[Rule]  # indexed by pattern index
-
-
-def _combine(language: str, rules: list[Rule]) -> _Combined:
-    text = "\n".join(rule.query or "" for rule in rules)
-    owners = [rule for rule in rules for _ in range(rule.pattern_count)]
-    try:
-        query = compile_query(language, text)
-    except QuerySyntaxError:
-        for rule in rules:  # find the culprit to say where it is
-            try:
-                compile_query(language, rule.query or "")
-            except QuerySyntaxError as exc:
-                path, _, line = rule.source.rpartition(":")
-                raise RuleError(f"rule {rule.id}: {exc}", path=path, line=int(line)) from None
-        raise
-    if query.pattern_count != len(owners):
-        raise RuleError(
-            f"{language}: combined query has {query.pattern_count} patterns, expected {len(owners)}"
-        )
-    return _Combined(query, owners)
-
-
 class _Positions:
     """Byte offsets in the UTF-8 text to 1-based line and character column."""
 
     def __init__(self, text: str, data: bytes) -> None:
         self.data = data
         self.ascii = len(text) == len(data)
-        self.starts = [0] + [m.end() for m in re.finditer(b"\n", data)]
+        self._starts: list[int] | None = None
+
+    @property
+    def starts(self) -> list[int]:
+        # Built on first use: most files have no incident and never need it.
+        if self._starts is None:
+            self._starts = [0] + [m.end() for m in re.finditer(b"\n", self.data)]
+        return self._starts
 
     def point(self, offset: int) -> tuple[int, int]:
         row = bisect_right(self.starts, offset) - 1
@@ -113,12 +92,12 @@ class Scanner:
                 self._text_rules.append(rule)
             else:
                 self._by_language.setdefault(rule.language, []).append(rule)
-        self._combined: dict[str, _Combined] = {}
+        self._combined: dict[str, list[CombinedQuery]] = {}
 
-    def combined(self, language: str) -> _Combined:
+    def combined(self, language: str) -> list[CombinedQuery]:
+        """The language's compiled queries (built once per process, on first use)."""
         if language not in self._combined:
-            rules = [r for r in self._by_language.get(language, []) if r.query]
-            self._combined[language] = _combine(language, rules)
+            self._combined[language] = combine(language, self._by_language.get(language, []))
         return self._combined[language]
 
     def rules_for(self, path: str) -> tuple[str | None, list[Rule]]:
@@ -137,11 +116,12 @@ class Scanner:
         if not rules or is_binary(data):
             return result
         try:
-            text, _ = decode(data, path=path)
+            text, fmt = decode(data, path=path)
         except DecodeError as exc:
             result.error = str(exc)
             return result
-        found = self.find(path, text, only=only)
+        utf8 = data if fmt.encoding == "utf-8" and not fmt.bom else None
+        found = self.find(path, text, only=only, source=utf8)
         positions = _Positions(text, found.source)
         if found.tree is not None and found.tree.root_node.has_error:
             result.error = _syntax_error(found.tree, positions)
@@ -160,12 +140,16 @@ class Scanner:
         *,
         only: Rule | None = None,
         keep: Callable[[Rule], bool] | None = None,
+        source: bytes | None = None,
     ) -> Found:
-        """Every verified match in `text` (already decoded), with its bindings and the tree."""
+        """Every verified match in `text` (already decoded), with its bindings and the tree.
+
+        `source` may pass `text` already encoded as UTF-8, to save encoding it again.
+        """
         language, rules = self._selection(path, only)
         if keep is not None:
             rules = [r for r in rules if keep(r)]
-        utf8 = text.encode("utf-8")
+        utf8 = source if source is not None else text.encode("utf-8")
         found = Found(utf8)
         if language and any(r.query for r in rules):
             found.tree = languages.parser(language).parse(utf8)
@@ -177,12 +161,22 @@ class Scanner:
     def _tree_matches(
         self, language: str, tree: Tree, wanted: set[int], source: bytes
     ) -> list[Match]:
-        combined = self.combined(language)
-        cursor = QueryCursor(combined.query, match_limit=MATCH_LIMIT)
         seen: set[tuple[int, int, int]] = set()
         out: list[Match] = []
-        for index, captures in cursor.matches(tree.root_node):
-            rule = combined.rules[index]
+        for combined in self.combined(language):
+            out += self._verified(combined, tree, wanted, source, seen)
+        return out
+
+    @staticmethod
+    def _verified(
+        combined: CombinedQuery,
+        tree: Tree,
+        wanted: set[int],
+        source: bytes,
+        seen: set[tuple[int, int, int]],
+    ) -> list[Match]:
+        out: list[Match] = []
+        for rule, captures in combined.matches(tree.root_node, source):
             nodes = captures.get("match")
             if id(rule) not in wanted or not nodes:
                 continue
@@ -289,13 +283,13 @@ def _incidents(
 
 def first_error(root: Node) -> Node | None:
     """The first ERROR or MISSING node, descending only where the tree reports an error."""
-    node = root
+    node, found = root, None
     while True:
         if node.is_error or node.is_missing:
-            return node
+            found = node  # keep going: an ERROR often wraps the real problem
         child = next((c for c in node.children if c.has_error or c.is_missing), None)
         if child is None:
-            return node if node is not root else None
+            return found if found is not None else (node if node is not root else None)
         node = child
 
 

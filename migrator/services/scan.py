@@ -34,6 +34,7 @@ class ScanOptions:
     max_file_size: int = 2_000_000
     ignores: tuple[str, ...] = ()
     only: frozenset[str] | None = None  # scan just these paths (relative to root), if given
+    cache_dir: Path | None = None  # default: .migrator/ beside the tree
 
 
 _scanner: Scanner | None = None
@@ -111,7 +112,8 @@ def scan(ruleset: RuleSet, options: ScanOptions, progress: Progress | None = Non
             result.errors.append(FileError(item.path, item.reason))
         elif scanner.wants(item.path):
             files.append(item)
-    cache = ScanCache(state_dir(root) / "cache.db", ruleset.digest()) if options.use_cache else None
+    folder = options.cache_dir or state_dir(root)
+    cache = ScanCache(folder / "cache.db", ruleset.digest()) if options.use_cache else None
     work = [(f.path, f.abspath, cache.hash_for(f.path) if cache else None) for f in files]
     fresh: list[tuple[str, FileScan]] = []
     scans: list[FileScan] = []

@@ -16,7 +16,11 @@ def state_dir(root: Path) -> Path:
 def ensure_state_dir(root: Path) -> Path:
     """Create `.migrator/` with a `.gitignore` of `*`, so git never sees it and the user's own
     ignore files stay untouched (the way pytest and mypy keep their caches out of git)."""
-    folder = state_dir(root)
+    return prepare_folder(state_dir(root))
+
+
+def prepare_folder(folder: Path) -> Path:
+    """Create a state folder (wherever it is) with its `.gitignore` of `*`."""
     folder.mkdir(parents=True, exist_ok=True)
     ignore = folder / ".gitignore"
     if not ignore.exists():

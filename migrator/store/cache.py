@@ -11,12 +11,11 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from contextlib import closing
-from dataclasses import asdict
 from pathlib import Path
 
 from migrator.engine.results import Incident
 from migrator.engine.scanner import FileScan
-from migrator.store import ensure_state_dir
+from migrator.store import prepare_folder
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS scans (
@@ -33,7 +32,8 @@ def _encode(scan: FileScan) -> str:
         {
             "error": scan.error,
             "language": scan.language,
-            "incidents": [asdict(i) for i in scan.incidents],
+            # vars() rather than asdict(): the fields are plain values, no deep copy needed.
+            "incidents": [vars(i) for i in scan.incidents],
         }
     )
 
@@ -73,7 +73,7 @@ class ScanCache:
         if not rows:
             return
         try:
-            ensure_state_dir(self.path.parent.parent)
+            prepare_folder(self.path.parent)
             with closing(sqlite3.connect(self.path)) as db, db:
                 db.execute(_SCHEMA)
                 db.executemany("INSERT OR REPLACE INTO scans VALUES (?, ?, ?, ?)", rows)
