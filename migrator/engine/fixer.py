@@ -17,11 +17,11 @@ from tree_sitter import Node, Tree
 from migrator.engine import languages
 from migrator.engine.edits import Edit, apply_edits, non_overlapping
 from migrator.engine.imports import ensure_import
+from migrator.engine.patterns import METAVAR_REF, ref_name
 from migrator.engine.rules import Rule
 from migrator.engine.scanner import Match, Scanner, first_error
 
 MAX_ROUNDS = 10
-_METAVAR_REF = re.compile(r"\$\$\$([A-Za-z_]\w*)|\$([A-Za-z_]\w*)")
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,13 @@ class Fixer:
         self, matches: list[Match], source: bytes, tree: Tree | None, text: str
     ) -> tuple[list[Edit], list[Unsafe]]:
         newline = "\r\n" if "\r\n" in text else "\n"
+        if (
+            tree is None
+            and matches
+            and languages.get_language(matches[0].rule.language).has_grammar
+        ):
+            # Only regex rules ran, so nothing was parsed: count the errors already there.
+            tree = languages.parser(matches[0].rule.language).parse(source)
         base_errors = _error_count(tree) if tree is not None else 0
         edits: list[Edit] = []
         unsafe: list[Unsafe] = []
@@ -188,11 +195,11 @@ def _fill(
     length = 0
     cursor = 0
     literal: Callable[[str], str] = lambda part: part.replace("\n", newline + indent)  # noqa: E731
-    for ref in _METAVAR_REF.finditer(template):
+    for ref in METAVAR_REF.finditer(template):
         part = literal(template[cursor : ref.start()])
         out.append(part)
         length += len(part)
-        name = ref.group(1) or ref.group(2)
+        name = ref_name(ref)
         if name in match.groups:
             value, single = match.groups[name], True
         elif name in match.bindings:

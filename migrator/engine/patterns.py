@@ -17,6 +17,14 @@ from tree_sitter import Node
 from migrator.engine import languages
 
 METAVAR = re.compile(r"\$\$\$([A-Z_][A-Z0-9_]*)?|\$([A-Z_][A-Z0-9_]*)")
+# A reference in a message or fix template: $X, $$$X, or ${X} when letters follow the name.
+METAVAR_REF = re.compile(r"\$\$\$([A-Za-z_]\w*)|\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)")
+
+
+def ref_name(ref: re.Match[str]) -> str:
+    return ref.group(1) or ref.group(2) or ref.group(3)
+
+
 _PLACEHOLDER = re.compile(r"__mv(\d+)__")
 # Tokens that do not change meaning; ignored on both sides when comparing children.
 IGNORED_TOKENS = frozenset({","})

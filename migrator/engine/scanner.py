@@ -11,6 +11,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from tree_sitter import Node, Tree
 
@@ -18,10 +19,9 @@ from migrator.engine import languages
 from migrator.engine.combined import CombinedQuery, combine
 from migrator.engine.decoding import DecodeError, decode, is_binary
 from migrator.engine.matching import Bindings, binding_text, match_node, refined
+from migrator.engine.patterns import METAVAR_REF, ref_name
 from migrator.engine.results import Incident
 from migrator.engine.rules import Rule, RuleSet
-
-_METAVAR_REF = re.compile(r"\$\$\$([A-Za-z_]\w*)|\$([A-Za-z_]\w*)")
 
 
 @dataclass
@@ -32,6 +32,8 @@ class FileScan:
     incidents: list[Incident] = field(default_factory=list)
     error: str | None = None
     language: str | None = None
+    # JSON-ready findings of evaluators that run beside the rule packs (Konveyor rule sets).
+    facts: list[Any] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -228,7 +230,7 @@ def substitute(
     """Replace `$X` / `$$$X` in `template` with what `match` bound (unknown names stay)."""
 
     def replace(m: re.Match[str]) -> str:
-        name = m.group(1) or m.group(2)
+        name = ref_name(m)
         if name in match.groups:
             value = match.groups[name]
         elif name in match.bindings:
@@ -237,7 +239,7 @@ def substitute(
             return m.group(0)
         return text_of(name, value) if text_of else value
 
-    return _METAVAR_REF.sub(replace, template)
+    return METAVAR_REF.sub(replace, template)
 
 
 def _one_line(name: str, value: str) -> str:

@@ -59,6 +59,13 @@ severity: error
 regex: 'xmlns="http://xmlns\.jcp\.org/xml/ns/(?P<SPEC>\w+)"'
 fix: 'xmlns="https://jakarta.ee/xml/ns/$SPEC"'
 ---
+id: schema
+language: xml
+message: m
+severity: error
+regex: '(?P<F>web-app|beans)_4_0\.xsd'
+fix: '${F}_5_0.xsd'
+---
 id: boxing
 language: java
 message: m
@@ -180,3 +187,17 @@ def test_non_overlapping_defers_the_inner_edit() -> None:
     kept, deferred = non_overlapping([inner, later, outer])
     assert kept == [outer, later] and deferred == [inner]
     assert apply_edits(b"0123456789ab", kept) == b"XZ"
+
+
+def test_braced_metavariable_in_a_template(fixer: Fixer) -> None:
+    xml = '<web-app schemaLocation="x web-app_4_0.xsd"/>\n'
+    assert fix(fixer, xml, path="web.xml", rules={"schema"}) == (
+        '<web-app schemaLocation="x web-app_5_0.xsd"/>\n'
+    )
+
+
+def test_regex_fix_in_a_file_that_already_has_a_syntax_error(fixer: Fixer) -> None:
+    xml = '<persistence xmlns="http://xmlns.jcp.org/xml/ns/persistence">\n<unclosed\n'
+    assert fix(fixer, xml, path="persistence.xml", rules={"ns"}) == (
+        '<persistence xmlns="https://jakarta.ee/xml/ns/persistence">\n<unclosed\n'
+    )
