@@ -11,8 +11,11 @@ from migrator.cli.output import write_output
 from migrator.cli.scan import add_rules_option
 from migrator.engine.rules import RuleSet, load_rules
 from migrator.errors import ExitCode, UsageError
-from migrator.services.apply import Applier, Plan, plan_fixes
+from migrator.services import apply_model
+from migrator.services.apply import Applier, Plan, plan_fixes, preview
 from migrator.services.scan import present_languages
+from migrator.store import state_dir
+from migrator.store.proposals import STATE_DB, ProposalStore
 from migrator.vcs.repository import Repository
 
 
@@ -49,13 +52,24 @@ def add_parser(commands: Any) -> None:
         action="store_true",
         help="go on when files to fix have uncommitted changes (they are skipped)",
     )
+    parser.add_argument(
+        "--accepted",
+        action="store_true",
+        help="apply only the proposals accepted in review (from `migrator fix`)",
+    )
+    parser.add_argument(
+        "--include-model",
+        action="store_true",
+        help="also apply every validated model proposal stored by `migrator fix`",
+    )
     parser.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes for the scan")
     parser.set_defaults(run=run)
 
 
 def default_branch(ruleset: RuleSet, plan: Plan) -> str:
     packs = {r.id: r.pack for r in ruleset.rules}
-    used = sorted({packs[rule] for rule in plan.rules() if rule in packs})
+    rules = set(plan.rules()) | {r for f in plan.model for p in f.proposals for r in p.rules}
+    used = sorted({packs[rule] for rule in rules if rule in packs})
     return "migrator/" + ("+".join(used) if used else "fixes")
 
 
@@ -65,6 +79,10 @@ def describe(plan: Plan) -> str:
         f"{len(plan.changes)} file(s), {sum(rules.values())} fix(es) from {len(rules)} rule(s):"
     ]
     lines += [f"  {rule}: {count}" for rule, count in rules.items()]
+    proposals = [p for f in plan.model for p in f.proposals]
+    if proposals:
+        lines.append(f"{len(proposals)} model proposal(s) in {len(plan.model)} file(s):")
+        lines += [f"  {p.path}:{', '.join(p.rules)} ({p.model})" for p in proposals[:20]]
     for path, why in plan.skipped:
         lines.append(f"  skipped {path}: {why}")
     if plan.unsafe:
@@ -90,25 +108,49 @@ def run(args: argparse.Namespace) -> int:
     ruleset = load_rules(args.rules)
     if not args.rules:
         ruleset = ruleset.restricted_to(present_languages(root))
-    plan = plan_fixes(ruleset, root, jobs=args.jobs)
-    repo = Repository.discover(root)
+    database = state_dir(root) / STATE_DB
+    if (args.accepted or args.include_model) and not database.is_file():
+        raise UsageError(
+            f"no stored proposals in {database}", hint="run `migrator fix` first, then apply"
+        )
+    store = ProposalStore(database) if database.is_file() else None
+    repo = None
     try:
-        return _apply(args, ruleset, plan, repo)
+        selection = None
+        model: list[Any] = []
+        if store is not None and (args.accepted or args.include_model):
+            model, selection = apply_model.select(
+                store, accepted=args.accepted, include_model=args.include_model
+            )
+        plan = plan_fixes(ruleset, root, jobs=args.jobs, selection=selection)
+        plan.model, skipped = apply_model.load(root, model)
+        plan.skipped += skipped
+        repo = Repository.discover(root)
+        return _apply(args, ruleset, plan, repo, store)
     finally:
         if repo is not None:
             repo.close()
+        if store is not None:
+            store.close()
 
 
-def _apply(args: argparse.Namespace, ruleset: RuleSet, plan: Plan, repo: Repository | None) -> int:
+def _apply(
+    args: argparse.Namespace,
+    ruleset: RuleSet,
+    plan: Plan,
+    repo: Repository | None,
+    store: ProposalStore | None = None,
+) -> int:
     def label(change: Any) -> str:
         return repo.relative(change.abspath) if repo else str(change.path)
 
     if args.dry_run or args.check or args.patch:
-        diff = plan.diff(label)
+        changes = preview(plan, ruleset)
+        diff = "".join(change.diff(label(change)) for change in changes)
         write_output(diff, args.patch) if args.patch else sys.stdout.write(diff)
         print(describe(plan), file=sys.stderr)
-        return ExitCode.FINDINGS if args.check and plan.changes else ExitCode.OK
-    if not plan.changes:
+        return ExitCode.FINDINGS if args.check and changes else ExitCode.OK
+    if not plan.changes and not plan.model:
         print("Nothing to fix.")
         if plan.unsafe or plan.skipped:
             print(describe(plan))
@@ -127,7 +169,7 @@ def _apply(args: argparse.Namespace, ruleset: RuleSet, plan: Plan, repo: Reposit
     elif not args.yes and not _confirm(f"Apply on branch {branch or repo.current_branch()}?"):
         print("Nothing applied.")
         return ExitCode.OK
-    applier = Applier(ruleset, root=Path(args.path), repo=repo, notify=print)
+    applier = Applier(ruleset, root=Path(args.path), repo=repo, notify=print, store=store)
     result = applier.run(
         plan, commit_per=args.commit_per, branch=branch, allow_dirty=args.allow_dirty
     )

@@ -19,11 +19,20 @@ from typing import NoReturn
 from migrator import __version__
 from migrator.cli import apply as apply_command
 from migrator.cli import baseline as baseline_command
+from migrator.cli import fix as fix_command
+from migrator.cli import report as report_command
 from migrator.cli import rules as rules_command
 from migrator.cli import scan as scan_command
 from migrator.errors import ExitCode, MigratorError, UsageError
 
-COMMANDS = (scan_command, baseline_command, apply_command, rules_command)
+COMMANDS = (
+    scan_command,
+    baseline_command,
+    fix_command,
+    apply_command,
+    rules_command,
+    report_command,
+)
 
 EPILOG = "exit codes:\n" + "\n".join(
     f"  {code.value:<4} {text}"

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
+from migrator.cli.scan import add_label_selector_option
 from migrator.engine.rules import load_rules
 from migrator.errors import ExitCode
-from migrator.services.rule_tests import run_rule_tests
+from migrator.konveyor import testrunner
+from migrator.services.rule_tests import run_konveyor_tests, run_rule_tests
 
 
 def add_parser(commands: Any) -> None:
@@ -27,7 +30,10 @@ def add_parser(commands: Any) -> None:
         help="packs or paths (default: every shipped pack)",
     )
     listing.set_defaults(run=run_list)
-    testing = sub.add_parser("test", help="run every rule's valid, invalid and fixes cases")
+    testing = sub.add_parser(
+        "test",
+        help="run every rule's valid, invalid and fixes cases, or Konveyor's *.test.yaml files",
+    )
     testing.add_argument(
         "selectors",
         nargs="*",
@@ -35,6 +41,8 @@ def add_parser(commands: Any) -> None:
         help="packs or paths (default: every shipped pack)",
     )
     testing.add_argument("-v", "--verbose", action="store_true", help="list every case")
+    add_label_selector_option(testing)
+    testing.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes")
     testing.set_defaults(run=run_test)
 
 
@@ -57,13 +65,31 @@ def run_list(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def _split(selectors: list[str]) -> tuple[list[str], list[Path]]:
+    """Selectors holding Konveyor tests (`*.test.yaml`) apart from migrator's own packs."""
+    native: list[str] = []
+    konveyor: list[Path] = []
+    for selector in selectors:
+        path = Path(selector)
+        if path.exists() and testrunner.find_tests([path]):
+            konveyor.append(path)
+        else:
+            native.append(selector)
+    return native, konveyor
+
+
 def run_test(args: argparse.Namespace) -> int:
-    ruleset = load_rules(args.selectors)
-    results = run_rule_tests(ruleset)
+    native, konveyor = _split(args.selectors)
+    results = run_rule_tests(load_rules(native)) if native or not konveyor else []
+    if konveyor:
+        results += run_konveyor_tests(konveyor, args.label_selector, jobs=args.jobs)
     counts = {"passed": 0, "failed": 0, "skipped": 0}
     for case in results:
         counts[case.outcome] += 1
-        if case.outcome == "failed" or args.verbose:
+        if case.kind not in ("valid", "invalid", "fix"):  # a Konveyor case: always listed
+            detail = f": {case.detail}" if case.detail else ""
+            print(f"{case.outcome.upper():7} {case.rule} {case.kind} ({case.source}){detail}")
+        elif case.outcome == "failed" or args.verbose:
             detail = f": {case.detail}" if case.detail else ""
             print(
                 f"{case.outcome.upper():7} {case.rule} {case.kind}[{case.index}] "

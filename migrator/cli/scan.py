@@ -63,6 +63,7 @@ def add_scan_options(parser: argparse.ArgumentParser) -> None:
         "current folder, as pre-commit passes them",
     )
     add_rules_option(parser)
+    add_label_selector_option(parser)
     parser.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes")
     parser.add_argument("--no-cache", action="store_true", help="ignore and skip the scan cache")
     parser.add_argument(
@@ -95,6 +96,16 @@ def add_rules_option(parser: argparse.ArgumentParser) -> None:
         metavar="PACK_OR_PATH",
         help="a shipped pack name, a pack folder, a rule file or a tree of packs; "
         "repeatable (default: shipped packs for the languages present)",
+    )
+
+
+def add_label_selector_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--label-selector",
+        "-l",
+        metavar="EXPR",
+        help="run only the Konveyor rules whose labels match EXPR, in Konveyor's syntax "
+        "(e.g. 'konveyor.io/target=quarkus && !konveyor.io/source=eap6')",
     )
 
 
@@ -150,7 +161,7 @@ def _root_and_files(paths: list[str]) -> tuple[Path, frozenset[str] | None]:
 def run_scan(args: argparse.Namespace) -> ScanResult:
     """Load the rules and scan as the shared options say (also used by `migrator baseline`)."""
     root, only = _root_and_files(args.paths)
-    ruleset = load_rules(args.rules)
+    ruleset = load_rules(args.rules, args.label_selector)
     if not args.rules:
         ruleset = ruleset.restricted_to(present_languages(root))
     prefix = ""

@@ -114,6 +114,9 @@ class ScanResult:
     baseline: BaselineComparison | None = None
     # The paths a scan was limited to (--changed-since); None when it covered the whole tree.
     scope: frozenset[str] | None = None
+    # What evaluators beside the rule packs produced, by name, for the formats that show it
+    # ("konveyor": the rule sets' violations, tags, unmatched and skipped rules).
+    extras: dict[str, object] = field(default_factory=dict)
 
     def by_rule(self) -> dict[str, int]:
         counts: dict[str, int] = {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pathspec
@@ -24,6 +24,9 @@ from migrator.engine.results import Link, RuleMeta
 from migrator.engine.rulespec import ConstraintSpec, RelationSpec, RuleSetSpec, RuleSpec
 from migrator.engine.yamldoc import Document, load_documents
 from migrator.errors import RuleError, UsageError
+from migrator.konveyor.loader import is_konveyor_path, load_catalogue
+from migrator.konveyor.model import Catalogue
+from migrator.konveyor.selector import LabelSelector, parse_selector
 
 RULESET_FILE = "ruleset.yaml"
 RULE_SUFFIXES = (".yaml", ".yml")
@@ -74,12 +77,16 @@ class Pack:
 class RuleSet:
     rules: list[Rule]
     packs: list[Pack]
+    # Konveyor rule sets loaded as they are, and the --label-selector that filters them.
+    konveyor: Catalogue = field(default_factory=Catalogue)
+    label_selector: LabelSelector | None = None
 
     def digest(self) -> str:
         """Changes whenever a rule or migrator itself changes: the scan cache keys on it."""
         h = hashlib.blake2b(__version__.encode(), digest_size=16)
         for rule in self.rules:
             h.update(rule.pack.encode() + b"\0" + rule.spec.model_dump_json().encode())
+        h.update(self.konveyor.digest.encode())
         return h.hexdigest()
 
     def languages(self) -> set[str]:
@@ -88,8 +95,10 @@ class RuleSet:
     def restricted_to(self, present: set[str]) -> RuleSet:
         """Only packs with a rule for a language in `present` (text rules always count)."""
         keep = {r.pack for r in self.rules if r.language in present or r.language == "text"}
-        return RuleSet(
-            [r for r in self.rules if r.pack in keep], [p for p in self.packs if p.name in keep]
+        return replace(
+            self,
+            rules=[r for r in self.rules if r.pack in keep],
+            packs=[p for p in self.packs if p.name in keep],
         )
 
 
@@ -337,11 +346,19 @@ def _folders_for(selector: str) -> list[Path]:
     return nested or [path]
 
 
-def load_rules(selectors: Iterable[str] = ()) -> RuleSet:
-    """Load the packs named by `selectors`, or every shipped pack when there are none."""
+def load_rules(selectors: Iterable[str] = (), label_selector: str | None = None) -> RuleSet:
+    """Load the packs named by `selectors`, or every shipped pack when there are none.
+
+    A path holding Konveyor rule sets (told by its shape) loads into `RuleSet.konveyor`;
+    `label_selector` filters those rules with Konveyor's label syntax.
+    """
     folders: list[Path] = []
+    konveyor: list[Path] = []
     for selector in selectors or list(shipped_packs()):
-        folders.extend(_folders_for(selector))
+        if selector not in shipped_packs() and is_konveyor_path(Path(selector)):
+            konveyor.append(Path(selector))
+        else:
+            folders.extend(_folders_for(selector))
     packs: list[Pack] = []
     rules: list[Rule] = []
     for folder in dict.fromkeys(folders):
@@ -364,4 +381,5 @@ def load_rules(selectors: Iterable[str] = ()) -> RuleSet:
                 line=int(line),
             )
         seen[rule.id] = rule.source
-    return RuleSet(rules, packs)
+    chosen = parse_selector(label_selector) if label_selector else None
+    return RuleSet(rules, packs, load_catalogue(konveyor), chosen)

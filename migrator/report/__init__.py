@@ -13,6 +13,7 @@ from migrator.errors import UsageError
 from migrator.report.github import GithubReport
 from migrator.report.json import JsonReport
 from migrator.report.junit import JunitReport
+from migrator.report.konveyor import KonveyorReport
 from migrator.report.sarif import SarifReport
 from migrator.report.text import TextReport
 
@@ -34,6 +35,7 @@ FORMATS: dict[str, Report] = {
     "sarif": SarifReport(),
     "junit": JunitReport(),
     "github": GithubReport(),
+    "konveyor": KonveyorReport(),
 }
 
 
@@ -51,6 +53,7 @@ __all__ = [
     "GithubReport",
     "JsonReport",
     "JunitReport",
+    "KonveyorReport",
     "Report",
     "SarifReport",
     "TextReport",

@@ -10,8 +10,8 @@ import json
 from dataclasses import asdict
 
 import migrator
-from migrator.engine.results import ScanResult
-from migrator.report.summary import sorted_errors, sorted_incidents, summarise
+from migrator.engine.results import RuleMeta, ScanResult
+from migrator.report.summary import active_rules, sorted_errors, sorted_incidents, summarise
 
 
 class JsonReport:
@@ -40,7 +40,27 @@ def document(result: ScanResult) -> dict[str, object]:
             "errors": summary.errors,
         },
         "errors": [{"path": e.path, "message": e.message} for e in sorted_errors(result.errors)],
+        # Every rule that ran, so a saved scan can be turned into a report without the rule packs.
+        "rules": [rule_json(rule) for rule in active_rules(result)],
         **_baseline(result),
+    }
+
+
+def rule_json(rule: RuleMeta) -> dict[str, object]:
+    """A rule's metadata as JSON (no matcher: what a report needs to explain an incident)."""
+    return {
+        "id": rule.id,
+        "pack": rule.pack,
+        "language": rule.language,
+        "message": rule.message,
+        "description": rule.description,
+        "severity": rule.severity,
+        "category": rule.category,
+        "effort": rule.effort,
+        "labels": list(rule.labels),
+        "links": [{"url": link.url, "title": link.title} for link in rule.links],
+        "hint": rule.hint,
+        "fixable": rule.fixable,
     }
 
 

@@ -21,9 +21,11 @@ from migrator.engine.results import Incident
 from migrator.engine.rules import Rule, RuleSet
 from migrator.engine.scanner import Scanner
 from migrator.errors import UsageError
+from migrator.services import apply_model
 from migrator.services.scan import ScanOptions, scan
 from migrator.services.writes import Journal, remove_stale_temps, write_atomic
 from migrator.store import STATE_DIR, state_dir
+from migrator.store.proposals import Proposal, ProposalStore
 from migrator.vcs.repository import Repository
 
 CommitPer = Literal["rule", "file", "all"]
@@ -54,6 +56,9 @@ class Plan:
     unsafe: list[tuple[str, Unsafe]] = field(default_factory=list)  # (path, why)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
     incidents: list[Incident] = field(default_factory=list)  # fixable ones found by the scan
+    model: list[apply_model.ModelFile] = field(default_factory=list)  # model proposals to apply
+    # Deterministic fixes limited to these (path -> rules), for `apply --accepted`.
+    selection: apply_model.Selection | None = None
 
     def rules(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -113,15 +118,30 @@ def _fix_file(
 
 
 def plan_fixes(
-    ruleset: RuleSet, root: Path, *, jobs: int | None = None, rules: set[str] | None = None
+    ruleset: RuleSet,
+    root: Path,
+    *,
+    jobs: int | None = None,
+    rules: set[str] | None = None,
+    selection: apply_model.Selection | None = None,
 ) -> Plan:
-    """Every deterministic fix for the tree, computed in memory."""
+    """Every deterministic fix for the tree (or those `selection` names), computed in memory."""
     fixable = RuleSet([r for r in ruleset.rules if r.spec.fix is not None], ruleset.packs)
     found = scan(fixable, ScanOptions(root, jobs=jobs))
-    plan = Plan(root, incidents=[i for i in found.incidents if rules is None or i.rule in rules])
+    plan = Plan(
+        root,
+        incidents=[
+            i
+            for i in found.incidents
+            if (rules is None or i.rule in rules)
+            and (selection is None or i.rule in selection.get(i.path, ()))
+        ],
+        selection=selection,
+    )
     fixer = Fixer(Scanner(fixable))
     for path in sorted({i.path for i in plan.incidents}):
-        change, unsafe, problem = _fix_file(fixer, root, path, rules)
+        wanted = rules if selection is None else selection[path] & (rules or selection[path])
+        change, unsafe, problem = _fix_file(fixer, root, path, wanted)
         plan.unsafe.extend((path, u) for u in unsafe)
         if problem:
             plan.skipped.append((path, problem))
@@ -130,21 +150,53 @@ def plan_fixes(
     return plan
 
 
+def preview(plan: Plan, ruleset: RuleSet) -> list[FileChange]:
+    """Each file's end result, as `Applier.run` would leave it: the model proposals, then the
+    deterministic fixes computed on top of them (for --dry-run, --patch and --check)."""
+    if not plan.model:
+        return plan.changes
+    fixer = Fixer(Scanner(RuleSet([r for r in ruleset.rules if r.spec.fix], [])))
+    by_path = {change.path: change for change in plan.changes}
+    for model_file in plan.model:
+        copy = apply_model.ModelFile(
+            model_file.path, model_file.abspath, model_file.text, model_file.fmt, []
+        )
+        before, _ = copy.apply(model_file.proposals)
+        rules = None if plan.selection is None else plan.selection.get(model_file.path, set())
+        text = (
+            copy.text if rules == set() else fixer.fix_text(copy.path, copy.text, rules=rules).after
+        )
+        applied = {r: 1 for p in model_file.proposals for r in p.rules}
+        by_path[copy.path] = FileChange(
+            copy.path, copy.abspath, before, encode(text, copy.fmt), copy.fmt, applied
+        )
+    return [by_path[path] for path in sorted(by_path)]
+
+
 class Applier:
     """Writes and commits a plan. One instance per run."""
 
     def __init__(
-        self, ruleset: RuleSet, root: Path, repo: Repository | None, notify: Notify | None = None
+        self,
+        ruleset: RuleSet,
+        root: Path,
+        repo: Repository | None,
+        notify: Notify | None = None,
+        store: ProposalStore | None = None,
     ) -> None:
         self.ruleset = ruleset
         self.root = root
         self.repo = repo
         self.notify = notify or (lambda message: None)
+        self.store = store  # proposals are marked applied there
         self.journal = Journal(state_dir(root))
         self.fixer = Fixer(Scanner(RuleSet([r for r in ruleset.rules if r.spec.fix], [])))
 
     def label(self, change: FileChange) -> str:
         return self.repo.relative(change.abspath) if self.repo else change.path
+
+    def _label_path(self, abspath: Path) -> str:
+        return self.repo.relative(abspath) if self.repo else abspath.name
 
     # -- dirty files ---------------------------------------------------------------------------
 
@@ -171,6 +223,16 @@ class Applier:
 
     def refuse_or_skip_dirty(self, plan: Plan, *, allow_dirty: bool) -> None:
         dirty = self.dirty()
+        stale = [f for f in plan.model if self._label_path(f.abspath) in dirty]
+        for model_file in stale:
+            plan.model.remove(model_file)
+            plan.skipped.append((model_file.path, "model proposals: uncommitted changes"))
+        if stale and not allow_dirty:
+            raise UsageError(
+                f"{len(stale)} file(s) with model proposals have uncommitted changes: "
+                + ", ".join(self._label_path(f.abspath) for f in stale[:5]),
+                hint="commit or stash them first, or pass --allow-dirty to leave them untouched",
+            )
         touched = [c for c in plan.changes if self.label(c) in dirty]
         if not touched:
             return
@@ -203,7 +265,7 @@ class Applier:
             ]
             changed = [p for p in present if p in self.repo.dirty_paths()]
             if changed:
-                sha = self.repo.commit(changed, _resume_message(step), _trailers(step.split(",")))
+                sha = self.repo.commit(changed, _resume_message(step), self._resume_trailers(step))
                 result.commits.append(Commit(sha, f"resume {step}", changed))
                 result.resumed.extend(changed)
             self.journal.done(step)
@@ -221,9 +283,16 @@ class Applier:
                 self.notify(f"{'created' if created else 'on'} branch {branch}")
         self.resume(result)
         if result.resumed:  # the tree moved on: plan again from what is on disk
-            plan = plan_fixes(self.ruleset, self.root)
+            plan = plan_fixes(self.ruleset, self.root, selection=plan.selection)
             result.plan = plan
             self.refuse_or_skip_dirty(plan, allow_dirty=allow_dirty)
+        if plan.model:
+            # Model proposals first: they apply to the content `fix` saw. The deterministic
+            # fixes are then computed again on top of them.
+            self._model_steps(plan, result, commit_per)
+            replanned = plan_fixes(self.ruleset, self.root, selection=plan.selection)
+            replanned.skipped = plan.skipped + replanned.skipped
+            plan = result.plan = replanned
         if commit_per == "rule":
             self._per_rule(plan, result)
         else:
@@ -241,6 +310,8 @@ class Applier:
         for rule_id in order:
             group = []
             for path, original in candidates.items():
+                if plan.selection is not None and rule_id not in plan.selection.get(path, ()):
+                    continue
                 change, _, problem = _fix_file(self.fixer, self.root, path, {rule_id})
                 if change and not problem:
                     change.abspath = original.abspath
@@ -248,11 +319,65 @@ class Applier:
             if group:
                 self._step(group, result, rule_id)
 
+    def _model_steps(self, plan: Plan, result: ApplyResult, commit_per: CommitPer) -> None:
+        files = {f.path: f for f in plan.model}
+        for proposals in apply_model.groups(plan.model, commit_per):
+            changes = []
+            for path in dict.fromkeys(p.path for p in proposals):
+                model_file = files[path]
+                mine = [p for p in proposals if p.path == path]
+                before, after = model_file.apply(mine)
+                applied: dict[str, int] = {}
+                for proposal in mine:
+                    for rule in proposal.rules:
+                        applied[rule] = applied.get(rule, 0) + 1
+                changes.append(
+                    FileChange(path, model_file.abspath, before, after, model_file.fmt, applied)
+                )
+            self._step(changes, result, proposals=proposals)
+
+    def _mark_applied(
+        self, group: list[FileChange], rules: list[str], proposals: list[Proposal], sha: str
+    ) -> None:
+        if self.store is None:
+            return
+        remark = f"commit {sha}" if sha else "written (no git)"
+        if not proposals:  # deterministic: the stored proposals of these files and rules
+            proposals = [
+                p
+                for c in group
+                for p in self.store.proposals(
+                    path=c.path, origin="deterministic", status=("proposed", "accepted")
+                )
+                if set(p.rules) & set(rules)
+            ]
+        for proposal in proposals:
+            self.store.set_status(proposal.id, "applied", remark=remark)
+
+    def _resume_trailers(self, step: str) -> dict[str, str]:
+        if not step.startswith("model:") or self.store is None:
+            return _trailers(step.removeprefix("model:").split(","))
+        proposals = []
+        for number in step.removeprefix("model:").split(","):
+            try:
+                proposals.append(self.store.get(int(number)))
+            except (KeyError, ValueError):
+                continue
+        rules = sorted({r for p in proposals for r in p.rules}) or ["unknown"]
+        return {**_trailers(rules), **(apply_model.trailers(proposals) if proposals else {})}
+
     def _step(
-        self, group: list[FileChange], result: ApplyResult, rule_id: str | None = None
+        self,
+        group: list[FileChange],
+        result: ApplyResult,
+        rule_id: str | None = None,
+        *,
+        proposals: list[Proposal] | None = None,
     ) -> None:
         rules = [rule_id] if rule_id else sorted({r for c in group for r in c.applied})
         step = ",".join(rules)
+        if proposals:  # resume finds their provenance in the store by id
+            step = "model:" + ",".join(str(p.id) for p in proposals)
         labels = [self.label(c) for c in group]
         self.journal.record(
             step, {label: Journal.digest(c.after) for label, c in zip(labels, group, strict=True)}
@@ -260,12 +385,19 @@ class Applier:
         for change, label in zip(group, labels, strict=True):
             write_atomic(change.abspath, change.after)
             result.written.append(label)
+        sha = ""
         if self.repo is not None:
-            subject, body = _message(rules, group, self.rule_index())
-            sha = self.repo.commit(labels, f"{subject}\n\n{body}", _trailers(rules))
+            if proposals:
+                subject, body = apply_model.message(rules, proposals)
+                trailers = {**_trailers(rules), **apply_model.trailers(proposals)}
+            else:
+                subject, body = _message(rules, group, self.rule_index())
+                trailers = _trailers(rules)
+            sha = self.repo.commit(labels, f"{subject}\n\n{body}", trailers)
             result.commits.append(Commit(sha, subject, labels))
             self.notify(f"committed {sha[:10]} {subject}")
         self.journal.done(step)
+        self._mark_applied(group, rules, proposals or [], sha)
 
     def rule_index(self) -> dict[str, Rule]:
         return {r.id: r for r in self.ruleset.rules}

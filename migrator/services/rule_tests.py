@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from migrator.engine import languages
 from migrator.engine.fixer import Fixer
 from migrator.engine.rules import Rule, RuleSet
 from migrator.engine.scanner import Scanner
+from migrator.errors import RuleError
+from migrator.konveyor import testrunner
+from migrator.konveyor.loader import load_catalogue
+from migrator.konveyor.output import KonveyorOutcome
+from migrator.konveyor.run import unsupported_reason
+from migrator.konveyor.selector import parse_selector
+from migrator.services.scan import ScanOptions, scan
 
 Outcome = Literal["passed", "failed", "skipped"]
 
@@ -77,4 +85,66 @@ def run_rule_tests(ruleset: RuleSet) -> list[CaseResult]:
                     reason or "",
                 )
             )
+    return results
+
+
+def run_konveyor_tests(
+    paths: list[Path], label_selector: str | None = None, *, jobs: int | None = 1
+) -> list[CaseResult]:
+    """Run Konveyor rule tests (`*.test.yaml`): each file's rules over its test data."""
+    results: list[CaseResult] = []
+    for path in testrunner.find_tests(paths):
+        results += run_konveyor_tests_file(path, label_selector, jobs=jobs)
+    return results
+
+
+def run_konveyor_tests_file(
+    path: Path, label_selector: str | None = None, *, jobs: int | None = 1
+) -> list[CaseResult]:
+    """One tests file's cases; rules with conditions the engine cannot evaluate are skipped."""
+    try:
+        tests = testrunner.parse_tests_file(path)
+    except RuleError as exc:
+        return [CaseResult("-", str(path), "-", 0, "failed", str(exc))]
+    source = str(tests.path)
+
+    def every(outcome: Outcome, detail: str) -> list[CaseResult]:
+        return [
+            CaseResult(c.rule, source, c.name, i, outcome, detail)
+            for i, c in enumerate(tests.cases)
+        ]
+
+    if tests.data_path is None or not tests.data_path.exists():
+        return every("failed", f"no test data at {tests.data_path}")
+    try:
+        catalogue = load_catalogue([tests.rules_path]).only(tests.rule_ids())
+    except RuleError as exc:
+        return every("failed", str(exc))
+    rules = {rule.id: rule for rule in catalogue.rules()}
+    ruleset = RuleSet([], [], catalogue, parse_selector(label_selector) if label_selector else None)
+    result = scan(ruleset, ScanOptions(root=tests.data_path, jobs=jobs, use_cache=False))
+    outcome = result.extras.get("konveyor")
+    output = (
+        outcome.rulesets[0] if isinstance(outcome, KonveyorOutcome) and outcome.rulesets else None
+    )
+    results = []
+    for index, case in enumerate(tests.cases):
+        rule = rules.get(case.rule)
+        reason = unsupported_reason(rule) if rule else ""
+        if rule is None or output is None:
+            failures = [f"rule {case.rule} not found in {tests.rules_path}"]
+        elif case.rule in output.skipped:
+            results.append(
+                CaseResult(case.rule, source, case.name, index, "skipped", "not selected")
+            )
+            continue
+        elif reason:
+            results.append(CaseResult(case.rule, source, case.name, index, "skipped", reason))
+            continue
+        else:
+            failures = testrunner.verify(case, output)
+        outcome_of: Outcome = "failed" if failures else "passed"
+        results.append(
+            CaseResult(case.rule, source, case.name, index, outcome_of, "; ".join(failures))
+        )
     return results

@@ -19,6 +19,8 @@ from migrator.engine.results import FileError, ScanResult
 from migrator.engine.rules import RuleSet
 from migrator.engine.scanner import FileScan, Scanner
 from migrator.errors import UsageError
+from migrator.konveyor import bridge
+from migrator.konveyor.facts import FileEvaluator
 from migrator.store import state_dir
 from migrator.store.cache import ScanCache
 
@@ -38,11 +40,13 @@ class ScanOptions:
 
 
 _scanner: Scanner | None = None
+_konveyor: FileEvaluator | None = None
 
 
 def _init_worker(ruleset: RuleSet) -> None:
-    global _scanner
+    global _scanner, _konveyor
     _scanner = Scanner(ruleset)
+    _konveyor = FileEvaluator(ruleset.konveyor) if ruleset.konveyor else None
 
 
 Outcome = tuple[str, str, FileScan | None]  # path, content hash, scan (None: cache still valid)
@@ -60,7 +64,10 @@ def _scan_one(job: tuple[str, str, str | None]) -> Outcome:
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
     if digest == cached_hash:
         return path, digest, None
-    return path, digest, _scanner.scan_bytes(path, data)
+    scan = _scanner.scan_bytes(path, data)
+    if _konveyor is not None and _konveyor.wants(path):
+        scan.facts = _konveyor.scan(path, data)
+    return path, digest, scan
 
 
 def _jobs(requested: int | None, files: int) -> int:
@@ -99,18 +106,21 @@ def scan(ruleset: RuleSet, options: ScanOptions, progress: Progress | None = Non
     if not root.exists():
         raise UsageError(f"no such file or directory: {root}")
     scanner = Scanner(ruleset)
+    konveyor = FileEvaluator(ruleset.konveyor) if ruleset.konveyor else None
     for language in ruleset.languages() - {"text"}:
         scanner.combined(language)  # a broken query fails here, once, with its rule's location
     result = ScanResult(
         rules={rule.id: rule.meta for rule in ruleset.rules}, root=str(root), scope=options.only
     )
     files: list[SourceFile] = []
+    paths: list[str] = []  # every file of the tree, read or not (Konveyor's builtin.file)
     for item in walk(root, max_file_size=options.max_file_size, extra_ignores=options.ignores):
         if options.only is not None and item.path not in options.only:
             continue
+        paths.append(item.path)
         if isinstance(item, Skipped):
             result.errors.append(FileError(item.path, item.reason))
-        elif scanner.wants(item.path):
+        elif scanner.wants(item.path) or (konveyor is not None and konveyor.wants(item.path)):
             files.append(item)
     folder = options.cache_dir or state_dir(root)
     cache = ScanCache(folder / "cache.db", ruleset.digest()) if options.use_cache else None
@@ -129,7 +139,23 @@ def scan(ruleset: RuleSet, options: ScanOptions, progress: Progress | None = Non
             progress(done, len(work))
     if cache is not None:
         cache.store(fresh)
+    if ruleset.konveyor:
+        _konveyor_phase(result, ruleset, scans, paths, root)
     return _collect(result, scans)
+
+
+def _konveyor_phase(
+    result: ScanResult, ruleset: RuleSet, scans: list[FileScan], paths: list[str], root: Path
+) -> None:
+    """Konveyor rules over every file's facts: their incidents, metadata and output shape."""
+    facts = [(scan.path, scan.facts) for scan in scans if scan.facts]
+    outcome, incidents, metas = bridge.evaluate_scan(
+        ruleset.konveyor, facts, paths, root, ruleset.label_selector
+    )
+    result.incidents.extend(incidents)
+    result.rules.update(metas)
+    result.errors.extend(bridge.unsupported_errors(ruleset.konveyor))
+    result.extras["konveyor"] = outcome
 
 
 def _collect(result: ScanResult, scans: list[FileScan]) -> ScanResult:

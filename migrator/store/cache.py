@@ -34,6 +34,7 @@ def _encode(scan: FileScan) -> str:
             "language": scan.language,
             # vars() rather than asdict(): the fields are plain values, no deep copy needed.
             "incidents": [vars(i) for i in scan.incidents],
+            "facts": scan.facts,
         }
     )
 
@@ -41,7 +42,7 @@ def _encode(scan: FileScan) -> str:
 def _decode(path: str, payload: str) -> FileScan:
     data = json.loads(payload)
     incidents = [Incident(**item) for item in data["incidents"]]
-    return FileScan(path, incidents, data["error"], data["language"])
+    return FileScan(path, incidents, data["error"], data["language"], data.get("facts", []))
 
 
 class ScanCache:

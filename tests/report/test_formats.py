@@ -130,7 +130,7 @@ def write_golden() -> None:
 
 
 def test_registry_names_match_keys() -> None:
-    assert sorted(FORMATS) == ["github", "json", "junit", "sarif", "text"]
+    assert sorted(FORMATS) == ["github", "json", "junit", "konveyor", "sarif", "text"]
     assert all(report.name == key for key, report in FORMATS.items())
 
 
@@ -147,7 +147,7 @@ def test_unknown_format_is_a_usage_error() -> None:
         get_format("html5")
     assert "\n" not in caught.value.message
     assert "'html5'" in caught.value.message
-    assert "json, junit, sarif, text" in caught.value.message
+    assert "json, junit, konveyor, sarif, text" in caught.value.message
     assert caught.value.exit_code == 2
 
 
