@@ -188,3 +188,17 @@ def test_python_dash_m_entry_point(repo: Path) -> None:
     )
     assert done.returncode == 1, done.stderr
     assert len(json.loads(done.stdout)["incidents"]) == 2
+
+
+def test_report_files_are_readable_by_others(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+
+    target = tmp_path / "scan.json"
+    old = os.umask(0o022)
+    try:
+        run(capsys, "scan", str(repo), "-r", str(DEMO_PACK), "-f", "json", "-o", str(target))
+    finally:
+        os.umask(old)
+    assert target.stat().st_mode & 0o777 == 0o644
