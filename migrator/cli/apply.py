@@ -12,7 +12,8 @@ from migrator.cli.scan import add_rules_option
 from migrator.engine.rules import RuleSet, load_rules
 from migrator.errors import ExitCode, UsageError
 from migrator.services import apply_model
-from migrator.services.apply import Applier, Plan, plan_fixes, preview
+from migrator.services.apply import Applier
+from migrator.services.plan import Plan, plan_fixes, preview
 from migrator.services.scan import present_languages
 from migrator.store import state_dir
 from migrator.store.proposals import STATE_DB, ProposalStore

@@ -22,8 +22,8 @@ from migrator.engine.fixer import Fixer
 from migrator.engine.results import FileError, Incident
 from migrator.engine.rules import Rule, RuleSet
 from migrator.engine.scanner import Scanner
-from migrator.services.apply import unified_diff
 from migrator.services.fix_model import ModelSetup, ModelWork, RegionJob, Solved, region_jobs
+from migrator.services.plan import unified_diff
 from migrator.services.scan import ScanOptions, scan
 from migrator.services.validate import Validator, Verify
 from migrator.store.proposals import NewProposal, ProposalStore

@@ -22,7 +22,7 @@ from migrator.model.chat import ChatReply, ModelInfo, Provider
 from migrator.model.config import ModelConfig
 from migrator.model.errors import ProviderError
 from migrator.model.reply import ReplyRejected, parse_reply
-from migrator.services.apply import unified_diff
+from migrator.services.plan import unified_diff
 from migrator.services.validate import Validation, Validator
 from migrator.store.proposals import Attempt, NewProposal
 
