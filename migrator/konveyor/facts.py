@@ -55,6 +55,11 @@ class FileEvaluator:
         for leaf in live:
             self._by_name.setdefault(leaf.name, []).append(leaf)
         self._compiled: dict[int, Any] = {}
+        # Content leaves by file pattern: a pattern is tested once per file, not once per leaf.
+        self._by_pattern: dict[str, list[Leaf]] = {}
+        for leaf in self._leaves("builtin.filecontent"):
+            self._by_pattern.setdefault(str(leaf.param("filePattern") or ""), []).append(leaf)
+        self._content_for: tuple[str, list[Leaf]] = ("", [])
 
     def _leaves(self, name: str) -> list[Leaf]:
         return self._by_name.get(name, [])
@@ -72,13 +77,19 @@ class FileEvaluator:
             return True
         if path.rpartition("/")[2] == "pom.xml" and self._leaves("java.dependency"):
             return True
-        return any(
-            self._content_applies(leaf, path) for leaf in self._leaves("builtin.filecontent")
-        )
+        return bool(self._content_leaves(path))
 
-    def _content_applies(self, leaf: Leaf, path: str) -> bool:
-        pattern = str(leaf.param("filePattern") or "")
-        return not pattern or path_matches(pattern, path)
+    def _content_leaves(self, path: str) -> list[Leaf]:
+        """The content leaves whose `filePattern` selects `path` (remembered for the last path)."""
+        if self._content_for[0] != path or not path:
+            chosen = [
+                leaf
+                for pattern, leaves in self._by_pattern.items()
+                if not pattern or path_matches(pattern, path)
+                for leaf in leaves
+            ]
+            self._content_for = (path, chosen)
+        return self._content_for[1]
 
     def _compile(self, leaf: Leaf, build: Callable[[Leaf], Any]) -> Any:
         if leaf.index not in self._compiled:
@@ -95,9 +106,8 @@ class FileEvaluator:
             return []
         hits: list[Hit] = []
         lower = path.lower()
-        for leaf in self._leaves("builtin.filecontent"):
-            if self._content_applies(leaf, path):
-                hits += self._filecontent(leaf, text)
+        for leaf in self._content_leaves(path):
+            hits += self._filecontent(leaf, text)
         if lower.endswith(".java") and self._leaves("java.referenced"):
             hits += self._java(path, text)
         if lower.endswith(_XML_SUFFIXES):

@@ -144,7 +144,7 @@ def _import(ref: Ref, query: JavaQuery, java: JavaFile) -> bool:
 
 
 def _is_static(java: JavaFile, ref: Ref) -> bool:
-    return any(i.static and i.name == ref.names[0] for i in java.symbols.imports)
+    return ref.names[0] in java.static_imports
 
 
 def _call(ref: Ref, query: JavaQuery, java: JavaFile) -> bool:
@@ -215,14 +215,44 @@ def ref_matches(ref: Ref, query: JavaQuery, java: JavaFile) -> bool:
 Hit = tuple[int, dict[str, str]]
 
 
+def _could_match(java: JavaFile, query: JavaQuery) -> bool:
+    """Cheap pre-check: a pattern starting `javax.ejb` needs some name starting `javax.`."""
+    if query.location in ("METHOD", "CLASS"):
+        return True  # declarations may match by simple name
+    head, dot, _ = query.pattern.prefix.partition(".")
+    if not head:
+        return True
+    if dot:
+        return head in java.heads
+    return any(seen.startswith(head) for seen in java.heads)
+
+
+def _candidates(java: JavaFile, query: JavaQuery, kind: str) -> list[Ref]:
+    head, dot, _ = query.pattern.prefix.partition(".")
+    if not dot or query.location in ("METHOD", "CLASS"):
+        return java.by_kind.get(kind, [])
+    heads = java.by_head.get(kind, {})
+    return heads.get(head, []) + heads.get("", [])
+
+
 def find(
     java: JavaFile, query: JavaQuery, uri: str, keep: Callable[[Ref], bool] | None = None
 ) -> list[Hit]:
     """Lines (and Konveyor's incident variables) where `query` matches in `java`."""
-    kinds = KINDS.get(query.location, KINDS["DEFAULT"])
+    if not _could_match(java, query):
+        return []
     hits: list[Hit] = []
-    for ref in java.refs:
-        if ref.kind in kinds and (keep is None or keep(ref)) and ref_matches(ref, query, java):
+    for kind in KINDS.get(query.location, KINDS["DEFAULT"]):
+        hits += _find_kind(java, query, uri, kind, keep)
+    return sorted(hits, key=lambda hit: hit[0])
+
+
+def _find_kind(
+    java: JavaFile, query: JavaQuery, uri: str, kind: str, keep: Callable[[Ref], bool] | None
+) -> list[Hit]:
+    hits: list[Hit] = []
+    for ref in _candidates(java, query, kind):
+        if (keep is None or keep(ref)) and ref_matches(ref, query, java):
             variables = {
                 "file": uri,
                 "kind": ref.kind,

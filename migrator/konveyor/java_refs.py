@@ -101,6 +101,18 @@ class JavaFile:
         self._fqn: dict[int, str] = {}
         self._collect_symbols()
         self._collect_refs()
+        self.by_kind: dict[str, list[Ref]] = {}
+        # kind -> first name segment -> refs: a pattern `javax.ejb...` only looks at `javax`.
+        self.by_head: dict[str, dict[str, list[Ref]]] = {}
+        for ref in self.refs:
+            self.by_kind.setdefault(ref.kind, []).append(ref)
+            heads = self.by_head.setdefault(ref.kind, {})
+            for head in {name.partition(".")[0] for name in ref.names} or {""}:
+                heads.setdefault(head, []).append(ref)
+        # First segments of every name the file refers to, to skip patterns cheaply.
+        self.heads = {name.partition(".")[0] for ref in self.refs for name in ref.names}
+        self.heads.add(self.symbols.package.partition(".")[0])
+        self.static_imports = {i.name for i in self.symbols.imports if i.static}
 
     def nodes(self, name: str) -> list[Node]:
         return self.captures.get(name, [])
