@@ -109,6 +109,9 @@ class RuleSpec(_Spec):
     ignores: list[str] = []
     fix: str | FixSpec | None = None
     hint: str | None = None
+    # False: no model should try this one (a design decision, a dependency choice): a person
+    # decides. Incidents then say `fix: none`.
+    model: bool = True
     tests: RuleTestsSpec = RuleTestsSpec()
 
     @field_validator("links", mode="before")

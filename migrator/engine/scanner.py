@@ -20,7 +20,7 @@ from migrator.engine.combined import CombinedQuery, combine
 from migrator.engine.decoding import DecodeError, decode, is_binary
 from migrator.engine.matching import Bindings, binding_text, match_node, refined
 from migrator.engine.patterns import METAVAR_REF, ref_name
-from migrator.engine.results import Incident
+from migrator.engine.results import Fixability, Incident
 from migrator.engine.rules import Rule, RuleSet
 
 
@@ -242,6 +242,12 @@ def substitute(
     return METAVAR_REF.sub(replace, template)
 
 
+def _fixability(rule: Rule) -> Fixability:
+    if rule.spec.fix is not None:
+        return "deterministic"
+    return "model" if rule.spec.model else "none"
+
+
 def _one_line(name: str, value: str) -> str:
     text = " ".join(value.split())
     return text if len(text) <= 80 else text[:77] + "..."
@@ -274,7 +280,7 @@ def _incidents(
                 category=rule.spec.category,
                 effort=rule.spec.effort,
                 snippet=positions.lines(line, min(end_line, line + 4)),
-                fix="deterministic" if rule.spec.fix is not None else "model",
+                fix=_fixability(rule),
                 fingerprint=digest[:24],
                 start_byte=start,
                 end_byte=end,

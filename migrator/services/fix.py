@@ -167,11 +167,11 @@ class FixRun:
                 summary.tally(incident.rule).skipped += 1
             return []
         left = self._deterministic(run, file, summary)
-        if not left:
-            return []
-        if self.model is None:
-            for incident in left:
+        for incident in left:
+            if self.model is None or incident.fix == "none":  # no model, or a person decides
                 summary.tally(incident.rule).skipped += 1
+        left = [i for i in left if i.fix != "none"]
+        if not left or self.model is None:
             return []
         return region_jobs(
             file.path, file.text, file.fmt, file.base_hash, left, self.scanner, self.rules

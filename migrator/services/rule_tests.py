@@ -65,6 +65,14 @@ def _match_case(scanner: Scanner, rule: Rule, kind: str, index: int, code: str) 
     )
 
 
+def _example_problem(scanner: Scanner, rule: Rule, before: str, after: str) -> str | None:
+    if _match_case(scanner, rule, "invalid", 0, before).outcome == "failed":
+        return f"example before {before!r} is not an incident of the rule"
+    if _match_case(scanner, rule, "valid", 0, after).outcome == "failed":
+        return f"example after {after!r} is still an incident of the rule"
+    return None
+
+
 def run_rule_tests(ruleset: RuleSet) -> list[CaseResult]:
     scanner = Scanner(ruleset)
     fixer = Fixer(scanner)
@@ -74,7 +82,12 @@ def run_rule_tests(ruleset: RuleSet) -> list[CaseResult]:
         for kind, cases in (("invalid", tests.invalid), ("valid", tests.valid)):
             results += [_match_case(scanner, rule, kind, i, code) for i, code in enumerate(cases)]
         for index, case in enumerate(tests.fixes):
-            reason = check_fix(fixer, rule, case.before, case.after)
+            if rule.spec.fix is None:
+                # Without a fix the pair is a worked example for the model: `before` must be an
+                # incident and `after` must not be one.
+                reason = _example_problem(scanner, rule, case.before, case.after)
+            else:
+                reason = check_fix(fixer, rule, case.before, case.after)
             results.append(
                 CaseResult(
                     rule.id,
