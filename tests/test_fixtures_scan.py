@@ -58,6 +58,16 @@ EXPECTED_BY_RULE = {
     "py2-sys-maxint": 2,
     "py2-unicode-call": 7,
     "py2-xrange": 3,
+    "py3-cgi-escape": 2,
+    "py3-cgi-escape-quote": 1,
+    "py3-configparser-readfp": 1,
+    "py3-distutils-setup-import": 1,
+    "py3-pep594-module-removed": 1,
+    "py3-thread-setDaemon": 1,
+    "py3-unittest-assertEquals": 62,
+    "py3-unittest-assert_": 11,
+    "py3-unittest-failIf": 5,
+    "py3-unittest-failUnless": 7,
 }
 
 
