@@ -21,7 +21,9 @@ from migrator.errors import RuleError
 
 MATCH_LIMIT = 10_000
 MAX_RANGES = 256  # beyond this many separate ranges one walk of the whole tree is cheaper
-_FIND_LOOP_LIMIT = 24  # anchors searched one by one; more go through one regex
+# Anchors are searched one by one with bytes.find (a fast memchr-based search); Python's re does
+# not optimise an alternation of literals, so one regex only wins for very many anchors.
+_FIND_LOOP_LIMIT = 160
 
 
 @dataclass

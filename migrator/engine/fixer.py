@@ -9,7 +9,6 @@ replacement are nodes of their own again. A fix that cannot be made safe is left
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tree_sitter import Node, Tree
@@ -186,39 +185,55 @@ class Fixer:
         return text
 
 
+def _value(name: str, match: Match, source: bytes) -> tuple[str, bool] | None:
+    """What a metavariable bound, and whether it is a single node; None when unbound."""
+    if name in match.groups:
+        return match.groups[name], True
+    if name not in match.bindings:
+        return None
+    bound = match.bindings[name]
+    if not isinstance(bound, tuple):
+        return (bound.text or b"").decode(), True
+    text = source[bound[0].start_byte : bound[-1].end_byte].decode() if bound else ""
+    return text, False
+
+
+_LEADING_SEPARATOR = re.compile(r"^\s*,\s*")
+_TRAILING_SEPARATOR = re.compile(r",\s*$")
+
+
 def _fill(
     template: str, match: Match, source: bytes, newline: str, indent: str
 ) -> tuple[str, list[_Piece]]:
-    """Substitute metavariables, indent template lines like the match, track inserted pieces."""
+    """Substitute metavariables, indent template lines like the match, track inserted pieces.
+
+    An empty list takes one neighbouring comma with it: `f($$$A, $B)` with no A is `f(b)`.
+    """
+    literals: list[str] = []
+    values: list[tuple[str, bool]] = []
+    cursor = 0
+    for ref in METAVAR_REF.finditer(template):
+        literals.append(template[cursor : ref.start()])
+        found = _value(ref_name(ref), match, source)
+        values.append(found if found is not None else (ref.group(0), False))
+        cursor = ref.end()
+    literals.append(template[cursor:])
+    for index, (value, single) in enumerate(values):
+        if value or single:
+            continue
+        after = _LEADING_SEPARATOR.sub("", literals[index + 1], count=1)
+        if after != literals[index + 1]:
+            literals[index + 1] = after
+        else:
+            literals[index] = _TRAILING_SEPARATOR.sub("", literals[index], count=1)
     out: list[str] = []
     pieces: list[_Piece] = []
     length = 0
-    cursor = 0
-    literal: Callable[[str], str] = lambda part: part.replace("\n", newline + indent)  # noqa: E731
-    for ref in METAVAR_REF.finditer(template):
-        part = literal(template[cursor : ref.start()])
-        out.append(part)
-        length += len(part)
-        name = ref_name(ref)
-        if name in match.groups:
-            value, single = match.groups[name], True
-        elif name in match.bindings:
-            bound = match.bindings[name]
-            single = not isinstance(bound, tuple)
-            value = (
-                source[bound[0].start_byte : bound[-1].end_byte].decode()
-                if isinstance(bound, tuple) and bound
-                else ""
-                if isinstance(bound, tuple)
-                else (bound.text or b"").decode()
-            )
-        else:
-            value, single = ref.group(0), False
-        pieces.append(_Piece(length, length + len(value), single))
-        out.append(value)
-        length += len(value)
-        cursor = ref.end()
-    out.append(literal(template[cursor:]))
+    for literal, (value, single) in zip(literals, [*values, ("", True)], strict=True):
+        part = literal.replace("\n", newline + indent)
+        pieces.append(_Piece(length + len(part), length + len(part) + len(value), single))
+        out += [part, value]
+        length += len(part) + len(value)
     return "".join(out), [p for p in pieces if p.end > p.start]
 
 

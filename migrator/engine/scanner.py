@@ -202,7 +202,7 @@ def _verify(
             return None
     else:
         for name, nodes in captures.items():
-            if name != "match" and not name.startswith("_"):
+            if not name.startswith("_"):  # @match too: `where` may constrain it
                 bindings[name] = nodes[0] if len(nodes) == 1 else tuple(nodes)
     for name, constraint in rule.constraints.items():
         value = bindings.get(name)

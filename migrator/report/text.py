@@ -6,6 +6,7 @@ message cannot move the cursor or clear a terminal.
 
 from __future__ import annotations
 
+from migrator.engine.patterns import METAVAR_REF
 from migrator.engine.results import (
     SEVERITY_RANK,
     BaselineComparison,
@@ -53,11 +54,16 @@ class TextReport:
         return "\n".join(lines) + "\n"
 
 
+def _title(rule: RuleMeta) -> str:
+    """The rule's description, else its message with each metavariable shown as `…`."""
+    return rule.description or METAVAR_REF.sub("…", rule.message)
+
+
 def _rule_block(rule: RuleMeta, incidents: list[Incident]) -> list[str]:
     effort = sum(incident.effort for incident in incidents)
     header = (
         f"{rule.severity} {rule.id}: {plural(len(incidents), 'incident')}, effort {effort}"
-        f" - {visible(rule.message)}"
+        f" - {visible(_title(rule))}"
     )
     return [header] + [
         f"{INDENT}{visible(i.path)}:{i.line}:{i.column}  {visible(i.message)}" for i in incidents

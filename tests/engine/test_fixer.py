@@ -59,6 +59,13 @@ severity: error
 regex: 'xmlns="http://xmlns\.jcp\.org/xml/ns/(?P<SPEC>\w+)"'
 fix: 'xmlns="https://jakarta.ee/xml/ns/$SPEC"'
 ---
+id: drop-loop
+language: python
+message: m
+severity: error
+pattern: gather($$$A, loop=$L, $$$B)
+fix: gather($$$A, $$$B)
+---
 id: schema
 language: xml
 message: m
@@ -201,3 +208,16 @@ def test_regex_fix_in_a_file_that_already_has_a_syntax_error(fixer: Fixer) -> No
     assert fix(fixer, xml, path="persistence.xml", rules={"ns"}) == (
         '<persistence xmlns="https://jakarta.ee/xml/ns/persistence">\n<unclosed\n'
     )
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("gather(loop=l)\n", "gather()\n"),
+        ("gather(a, loop=l)\n", "gather(a)\n"),
+        ("gather(loop=l, b=1)\n", "gather(b=1)\n"),
+        ("gather(a, loop=l, b=1)\n", "gather(a, b=1)\n"),
+    ],
+)
+def test_empty_lists_take_their_comma_with_them(fixer: Fixer, before: str, after: str) -> None:
+    assert fix(fixer, before, rules={"drop-loop"}) == after

@@ -158,7 +158,8 @@ def test_text_groups_by_rule_worst_severity_first() -> None:
     has_key = HAS_KEY.message
     literal = UNICODE_LITERAL.message
     assert render("text").splitlines() == [
-        f"error py2-dict-has-key: 2 incidents, effort 2 - {has_key}",
+        "error py2-dict-has-key: 2 incidents, effort 2 - "
+        "dict.has_key(…) was removed in Python 3; use the in operator",
         f"    app/main dir/main.py:3:4  {has_key}",
         "    pkg/util.py:12:8  dict.has_key(k) was removed in Python 3; use the in operator",
         "",
