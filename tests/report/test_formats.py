@@ -163,7 +163,7 @@ def test_text_groups_by_rule_worst_severity_first() -> None:
         f"    app/main dir/main.py:3:4  {has_key}",
         "    pkg/util.py:12:8  dict.has_key(k) was removed in Python 3; use the in operator",
         "",
-        f"warning py2-unicode-literal: 2 incidents, effort 6 - {literal}",
+        f"warning py2-unicode-literal: 2 incidents, effort 6 - {UNICODE_LITERAL.description}",
         '    pkg/util.py:5:1  u"naïve → ☃ 😀" <b>&amp;</b>\\x07 is a bytes/unicode mix-up',
         f"    pkg/util.py:40:10  {literal}",
         "",
