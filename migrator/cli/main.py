@@ -20,6 +20,7 @@ from migrator import __version__
 from migrator.cli import apply as apply_command
 from migrator.cli import baseline as baseline_command
 from migrator.cli import fix as fix_command
+from migrator.cli import mcp as mcp_command
 from migrator.cli import report as report_command
 from migrator.cli import rules as rules_command
 from migrator.cli import scan as scan_command
@@ -32,6 +33,7 @@ COMMANDS = (
     apply_command,
     rules_command,
     report_command,
+    mcp_command,
 )
 
 EPILOG = "exit codes:\n" + "\n".join(
