@@ -16,7 +16,7 @@ from tree_sitter import Node, Tree
 from migrator.engine import languages
 from migrator.engine.edits import Edit, apply_edits, non_overlapping
 from migrator.engine.imports import ensure_import
-from migrator.engine.patterns import METAVAR_REF, ref_name
+from migrator.engine.patterns import METAVAR_REF, ref_name, transformed
 from migrator.engine.rules import Rule
 from migrator.engine.scanner import Match, Scanner, first_error
 
@@ -215,6 +215,8 @@ def _fill(
     for ref in METAVAR_REF.finditer(template):
         literals.append(template[cursor : ref.start()])
         found = _value(ref_name(ref), match, source)
+        if found is not None:
+            found = (transformed(ref, found[0]), found[1])
         values.append(found if found is not None else (ref.group(0), False))
         cursor = ref.end()
     literals.append(template[cursor:])

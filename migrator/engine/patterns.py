@@ -18,11 +18,30 @@ from migrator.engine import languages
 
 METAVAR = re.compile(r"\$\$\$([A-Z_][A-Z0-9_]*)?|\$([A-Z_][A-Z0-9_]*)")
 # A reference in a message or fix template: $X, $$$X, or ${X} when letters follow the name.
-METAVAR_REF = re.compile(r"\$\$\$([A-Za-z_]\w*)|\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)")
+# ${X/regex/replacement/} rewrites what X bound (first match, Python `re` syntax, `\/` for a
+# slash): `${N/[lL]$//}` turns `10L` into `10`.
+METAVAR_REF = re.compile(
+    r"\$\$\$([A-Za-z_]\w*)"
+    r"|\$\{([A-Za-z_]\w*)(?:/((?:[^/\\]|\\.)*)/((?:[^/\\]|\\.)*)/)?\}"
+    r"|\$([A-Za-z_]\w*)"
+)
 
 
 def ref_name(ref: re.Match[str]) -> str:
-    return ref.group(1) or ref.group(2) or ref.group(3)
+    return ref.group(1) or ref.group(2) or ref.group(5)
+
+
+def ref_transform(ref: re.Match[str]) -> tuple[str, str] | None:
+    """The (regex, replacement) of a `${X/regex/replacement/}` reference, unescaped."""
+    if ref.group(3) is None:
+        return None
+    return ref.group(3).replace("\\/", "/"), ref.group(4).replace("\\/", "/")
+
+
+def transformed(ref: re.Match[str], value: str) -> str:
+    """`value` rewritten as the reference says (unchanged for a plain reference)."""
+    rewrite = ref_transform(ref)
+    return value if rewrite is None else re.sub(rewrite[0], rewrite[1], value, count=1)
 
 
 _PLACEHOLDER = re.compile(r"__mv(\d+)__")

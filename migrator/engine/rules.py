@@ -18,7 +18,13 @@ from pydantic import ValidationError
 from migrator import __version__
 from migrator.engine import languages
 from migrator.engine.matching import Constraint, Relation
-from migrator.engine.patterns import PatternError, PatternNode, compile_pattern
+from migrator.engine.patterns import (
+    METAVAR_REF,
+    PatternError,
+    PatternNode,
+    compile_pattern,
+    ref_transform,
+)
 from migrator.engine.queries import QuerySyntaxError, mark_match
 from migrator.engine.results import Link, RuleMeta
 from migrator.engine.rulespec import ConstraintSpec, RelationSpec, RuleSetSpec, RuleSpec
@@ -156,6 +162,36 @@ def _query_line(doc: Document, key: str, row: int | None) -> int:
     return line + (row or 0) + (1 if block else 0)
 
 
+def _check_templates(spec: RuleSpec, doc: Document) -> None:
+    """A `${X/regex/replacement/}` in the message or fix must be a valid regex and replacement."""
+    for key, template in (("message", spec.message), ("fix", spec.fix_template or "")):
+        for ref in METAVAR_REF.finditer(template):
+            rewrite = ref_transform(ref)
+            if rewrite is None:
+                continue
+            try:
+                compiled = re.compile(rewrite[0])
+            except re.error as exc:
+                raise RuleError(
+                    f"invalid regex in {ref.group(0)}: {exc}",
+                    path=doc.path,
+                    line=doc.line_of((key,)),
+                ) from None
+            for group in re.findall(r"\\(\d+)|\\g<(\w+)>", rewrite[1]):
+                name = group[0] or group[1]
+                known = (
+                    int(name) <= compiled.groups
+                    if name.isdigit()
+                    else (name in compiled.groupindex)
+                )
+                if not known:
+                    raise RuleError(
+                        f"{ref.group(0)} refers to group {name}, which its regex lacks",
+                        path=doc.path,
+                        line=doc.line_of((key,)),
+                    )
+
+
 def compile_rule(spec: RuleSpec, pack: str, doc: Document) -> Rule:
     try:
         info = languages.get_language(spec.language)
@@ -195,6 +231,7 @@ def compile_rule(spec: RuleSpec, pack: str, doc: Document) -> Rule:
         raise RuleError(str(exc), path=doc.path, line=doc.line_of(("pattern",))) from None
     except QuerySyntaxError as exc:
         raise RuleError(str(exc), path=doc.path, line=_query_line(doc, "query", exc.row)) from None
+    _check_templates(spec, doc)
     meta = RuleMeta(
         id=spec.id,
         pack=pack,

@@ -19,7 +19,7 @@ from migrator.engine import languages
 from migrator.engine.combined import CombinedQuery, combine
 from migrator.engine.decoding import DecodeError, decode, is_binary
 from migrator.engine.matching import Bindings, binding_text, match_node, refined
-from migrator.engine.patterns import METAVAR_REF, ref_name
+from migrator.engine.patterns import METAVAR_REF, ref_name, transformed
 from migrator.engine.results import Fixability, Incident
 from migrator.engine.rules import Rule, RuleSet
 
@@ -237,6 +237,7 @@ def substitute(
             value = binding_text(match.bindings[name], source)
         else:
             return m.group(0)
+        value = transformed(m, value)
         return text_of(name, value) if text_of else value
 
     return METAVAR_REF.sub(replace, template)

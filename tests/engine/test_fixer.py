@@ -66,6 +66,20 @@ severity: error
 pattern: gather($$$A, loop=$L, $$$B)
 fix: gather($$$A, $$$B)
 ---
+id: long-literal
+language: python
+message: "long literal ${N/[lL]$//}"
+severity: error
+query: ((integer) @N (#match? @N "^[0-9]+[lL]$"))
+fix: ${N/[lL]$//}
+---
+id: octal
+language: python
+message: m
+severity: error
+query: ((integer) @N (#match? @N "^0[0-7]+$"))
+fix: ${N/^0([0-7]+)$/0o\1/}
+---
 id: schema
 language: xml
 message: m
@@ -221,3 +235,23 @@ def test_regex_fix_in_a_file_that_already_has_a_syntax_error(fixer: Fixer) -> No
 )
 def test_empty_lists_take_their_comma_with_them(fixer: Fixer, before: str, after: str) -> None:
     assert fix(fixer, before, rules={"drop-loop"}) == after
+
+
+def test_rewritten_metavariables(fixer: Fixer) -> None:
+    assert fix(fixer, "x = 10L + 0755\ny = '10L'\n", rules={"long-literal", "octal"}) == (
+        "x = 10 + 0o755\ny = '10L'\n"
+    )
+    [incident] = fixer.scanner.scan_bytes("m.py", b"x = 5L\n").incidents
+    assert incident.message == "long literal 5"
+
+
+def test_a_rewrite_with_a_bad_group_is_a_rule_error(tmp_path: Path) -> None:
+    from migrator.errors import RuleError
+
+    rule = tmp_path / "r.yaml"
+    rule.write_text(
+        "id: r\nlanguage: python\nmessage: m\nseverity: info\n"
+        "query: (integer) @N\nfix: ${N/(a)/\\2/}\n"
+    )
+    with pytest.raises(RuleError, match=r"r.yaml:6: .* refers to group 2"):
+        load_rules([str(rule)])
