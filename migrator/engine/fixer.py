@@ -217,6 +217,8 @@ def _fill(
         found = _value(ref_name(ref), match, source)
         if found is not None:
             found = (transformed(ref, found[0]), found[1])
+        elif ref.group(1):  # an unbound list is an empty one (a query did not capture it)
+            found = ("", False)
         values.append(found if found is not None else (ref.group(0), False))
         cursor = ref.end()
     literals.append(template[cursor:])

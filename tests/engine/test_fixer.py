@@ -80,6 +80,13 @@ severity: error
 query: ((integer) @N (#match? @N "^0[0-7]+$"))
 fix: ${N/^0([0-7]+)$/0o\1/}
 ---
+id: optional-args
+language: python
+message: m
+severity: error
+query: '(call function: (identifier) @F (#eq? @F "old") arguments: (argument_list (_)? @A)) @match'
+fix: new($$$B, flag=True)
+---
 id: schema
 language: xml
 message: m
@@ -255,3 +262,7 @@ def test_a_rewrite_with_a_bad_group_is_a_rule_error(tmp_path: Path) -> None:
     )
     with pytest.raises(RuleError, match=r"r.yaml:6: .* refers to group 2"):
         load_rules([str(rule)])
+
+
+def test_an_unbound_list_in_a_template_is_empty(fixer: Fixer) -> None:
+    assert fix(fixer, "old()\n", rules={"optional-args"}) == "new(flag=True)\n"
