@@ -22,6 +22,7 @@ from migrator.cli import baseline as baseline_command
 from migrator.cli import fix as fix_command
 from migrator.cli import mcp as mcp_command
 from migrator.cli import report as report_command
+from migrator.cli import review as review_command
 from migrator.cli import rules as rules_command
 from migrator.cli import scan as scan_command
 from migrator.errors import ExitCode, MigratorError, UsageError
@@ -31,6 +32,7 @@ COMMANDS = (
     baseline_command,
     fix_command,
     apply_command,
+    review_command,
     rules_command,
     report_command,
     mcp_command,

@@ -108,10 +108,13 @@ def groups(files: Sequence[ModelFile], commit_per: str) -> list[list[Proposal]]:
 
 
 def trailers(proposals: Sequence[Proposal]) -> dict[str, str]:
-    """`Migrator-Model: name@digest` and `Migrator-Prompt: hash` (comma-separated if several)."""
-    models = dict.fromkeys(f"{p.model}@{p.model_digest.removeprefix('sha256:')}" for p in proposals)
+    """`Migrator-Model: name@digest` and `Migrator-Prompt: hash` (comma-separated if several).
+    A reviewer's edit of a deterministic proposal has no model, hence no such trailer."""
+    models = dict.fromkeys(
+        f"{p.model}@{p.model_digest.removeprefix('sha256:')}" for p in proposals if p.model
+    )
     prompts = dict.fromkeys(p.prompt_hash for p in proposals if p.prompt_hash)
-    out = {"Migrator-Model": ", ".join(models)}
+    out = {"Migrator-Model": ", ".join(models)} if models else {}
     if prompts:
         out["Migrator-Prompt"] = ", ".join(prompts)
     return out
@@ -121,13 +124,21 @@ def message(rules: Sequence[str], proposals: Sequence[Proposal]) -> tuple[str, s
     files = len({p.path for p in proposals})
     count = sum(len(p.incidents) for p in proposals)
     what = rules[0] if len(rules) == 1 else "migration"
+    models = ", ".join(dict.fromkeys(p.model for p in proposals if p.model))
     subject = (
         f"fix({what}): {count} incident{'s' if count != 1 else ''} in "
-        f"{files} file{'s' if files != 1 else ''} (model)"
+        f"{files} file{'s' if files != 1 else ''} ({'model' if models else 'edited in review'})"
     )
-    models = ", ".join(dict.fromkeys(p.model for p in proposals))
+    source = f"Proposed by {models} through `migrator fix`" if models else "Written in review"
     body = (
-        f"Proposed by {models} through `migrator fix`, validated (parses, incidents gone, no "
-        "new incident, compiles) before it was applied.\n\nRules: " + ", ".join(rules) + "\n"
+        f"{source}, validated (parses, incidents gone, no new incident, compiles) before it was "
+        "applied.\n\nRules: " + ", ".join(rules) + "\n"
     )
+    edited = [p for p in proposals if p.revision == "edited"]
+    if edited:
+        body += (
+            "Edited by the reviewer in `migrator review`: "
+            + ", ".join(f"#{p.id} (from #{p.revises})" for p in edited)
+            + "\n"
+        )
     return subject, body

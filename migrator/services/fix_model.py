@@ -126,9 +126,11 @@ class ModelWork:
             max_context=setup.info.context_length,
         )
 
-    def solve(self, job: RegionJob) -> Solved:
+    def solve(self, job: RegionJob, feedback: tuple[prompts.Feedback, ...] = ()) -> Solved:
+        """Ask, validate, and ask again with the reason, up to `attempts` times. `feedback`
+        starts the conversation with earlier answers and why they were turned down (review's
+        "regenerate with a remark")."""
         solved = Solved(job)
-        feedback: tuple[prompts.Feedback, ...] = ()
         for number in range(1, self.setup.config.attempts + 1):
             prompt = prompts.build(
                 job.task, self.limits, structured=self.setup.config.structured, feedback=feedback

@@ -2,7 +2,8 @@
 
 Written for the review TUI as much as for `fix` and `apply`: every status change is committed
 at once with its time and an optional remark, and each decision is kept in a history that
-`undo()` walks back. WAL mode lets a reader (the TUI) and a writer (`fix`) share the file.
+`undo()` walks back (a batch of decisions, such as "accept every deterministic proposal", as
+one). WAL mode lets a reader (the TUI) and a writer (`fix`) share the file.
 """
 
 from __future__ import annotations
@@ -20,54 +21,15 @@ from typing import TYPE_CHECKING, Any, Literal
 from migrator.engine.results import Incident
 from migrator.errors import EnvironmentProblem
 from migrator.store import ensure_state_dir
+from migrator.store.schema import migrate
 
 if TYPE_CHECKING:
     from migrator.vcs.repository import Repository
 
 STATE_DB = "state.db"
-SCHEMA_VERSION = 1
 Status = Literal["proposed", "accepted", "rejected", "applied"]
 Origin = Literal["deterministic", "model"]
 STATUSES: tuple[Status, ...] = ("proposed", "accepted", "rejected", "applied")
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT, root TEXT NOT NULL,
-    model TEXT NOT NULL DEFAULT '', model_digest TEXT NOT NULL DEFAULT '', summary TEXT
-);
-CREATE TABLE IF NOT EXISTS incidents (
-    fingerprint TEXT PRIMARY KEY, rule TEXT NOT NULL, path TEXT NOT NULL, line INTEGER NOT NULL,
-    data TEXT NOT NULL, last_run INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS proposals (
-    id INTEGER PRIMARY KEY,
-    path TEXT NOT NULL, start_byte INTEGER NOT NULL, end_byte INTEGER NOT NULL,
-    old_text TEXT NOT NULL, new_text TEXT NOT NULL, diff TEXT NOT NULL,
-    origin TEXT NOT NULL CHECK (origin IN ('deterministic', 'model')),
-    rules TEXT NOT NULL, incidents TEXT NOT NULL,
-    model TEXT NOT NULL DEFAULT '', model_digest TEXT NOT NULL DEFAULT '',
-    prompt_hash TEXT NOT NULL DEFAULT '', base_hash TEXT NOT NULL,
-    valid INTEGER NOT NULL, validation TEXT NOT NULL,
-    status TEXT NOT NULL DEFAULT 'proposed'
-        CHECK (status IN ('proposed', 'accepted', 'rejected', 'applied')),
-    status_at TEXT NOT NULL, created_at TEXT NOT NULL, last_run INTEGER NOT NULL,
-    UNIQUE (path, base_hash, start_byte, end_byte, origin, new_text)
-);
-CREATE INDEX IF NOT EXISTS proposals_by_status ON proposals (status, origin);
-CREATE TABLE IF NOT EXISTS attempts (
-    id INTEGER PRIMARY KEY, run INTEGER NOT NULL, path TEXT NOT NULL,
-    start_byte INTEGER NOT NULL, end_byte INTEGER NOT NULL, rules TEXT NOT NULL,
-    incidents TEXT NOT NULL, number INTEGER NOT NULL, model TEXT NOT NULL,
-    model_digest TEXT NOT NULL, prompt_hash TEXT NOT NULL, answer TEXT NOT NULL,
-    reason TEXT NOT NULL, created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS decisions (
-    id INTEGER PRIMARY KEY, proposal INTEGER NOT NULL REFERENCES proposals (id),
-    before TEXT NOT NULL, after TEXT NOT NULL, remark TEXT NOT NULL DEFAULT '',
-    at TEXT NOT NULL, undone INTEGER NOT NULL DEFAULT 0
-);
-"""
 
 
 def now() -> str:
@@ -93,6 +55,8 @@ class NewProposal:
     model: str = ""
     model_digest: str = ""
     prompt_hash: str = ""
+    revises: int = 0  # the proposal this one replaces (edited or regenerated in review)
+    revision: str = ""  # how: "edited" or "regenerated"
 
 
 @dataclass(frozen=True)
@@ -131,6 +95,7 @@ class Decision:
     remark: str
     at: str
     undone: bool = False
+    batch: int = 0  # decisions made together share a batch number (0: alone)
 
 
 class ProposalStore:
@@ -163,15 +128,12 @@ class ProposalStore:
             # With WAL, NORMAL survives a crash of migrator (not a power cut) without an fsync
             # per status change; that fsync cost more than a whole proposal's validation.
             self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(_SCHEMA)
-            row = self._db.execute("SELECT version FROM schema_version").fetchone()
-            if row is None:
-                self._db.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
-            elif row[0] > SCHEMA_VERSION:
-                raise EnvironmentProblem(
-                    f"{self.path} was written by a newer migrator (schema {row[0]})",
-                    hint="upgrade migrator, or delete the file to start over",
-                )
+            migrate(self._db, self.path)
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The open connection, for the store package's own query modules."""
+        return self._db
 
     def close(self) -> None:
         self._db.close()
@@ -248,8 +210,8 @@ class ProposalStore:
             cursor = db.execute(
                 "INSERT INTO proposals (path, start_byte, end_byte, old_text, new_text, diff,"
                 " origin, rules, incidents, model, model_digest, prompt_hash, base_hash, valid,"
-                " validation, status, status_at, created_at, last_run)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'proposed', ?, ?, ?)",
+                " validation, status, status_at, created_at, last_run, revises, revision)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'proposed', ?, ?, ?, ?, ?)",
                 (
                     proposal.path,
                     proposal.start,
@@ -269,6 +231,8 @@ class ProposalStore:
                     stamp,
                     stamp,
                     run,
+                    proposal.revises,
+                    proposal.revision,
                 ),
             )
         return int(cursor.lastrowid or 0)
@@ -345,21 +309,62 @@ class ProposalStore:
         rows = self._db.execute(sql + " ORDER BY id", (proposal_id,) if proposal_id else ())
         return [_decision(row) for row in rows]
 
+    def decide(self, changes: Sequence[tuple[int, Status]], *, remark: str = "") -> list[Decision]:
+        """Change several proposals' status in one transaction, as one batch that `undo()`
+        reverts together. Proposals already in the wanted status are left alone."""
+        if any(status not in STATUSES for _, status in changes):
+            raise ValueError(f"unknown status in {changes!r}")
+        stamp = now()
+        with self._write() as db:
+            batch = db.execute("SELECT coalesce(max(batch), 0) + 1 FROM decisions").fetchone()[0]
+            for proposal_id, status in changes:
+                row = db.execute("SELECT status FROM proposals WHERE id = ?", (proposal_id,))
+                before = (row.fetchone() or {"status": None})["status"]
+                if before is None:
+                    raise KeyError(proposal_id)
+                if before == status:
+                    continue
+                db.execute(
+                    "UPDATE proposals SET status = ?, status_at = ? WHERE id = ?",
+                    (status, stamp, proposal_id),
+                )
+                db.execute(
+                    "INSERT INTO decisions (proposal, before, after, remark, at, batch)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (proposal_id, before, status, remark, stamp, batch),
+                )
+        rows = self._db.execute("SELECT * FROM decisions WHERE batch = ? ORDER BY id", (batch,))
+        return [_decision(row) for row in rows]
+
     def undo(self) -> Decision | None:
         """Revert the latest decision not yet undone (not an `applied`: git undoes those)."""
+        undone = self.undo_last()
+        return undone[0] if undone else None
+
+    def undo_last(self) -> list[Decision]:
+        """Revert the latest decision not yet undone and the rest of its batch, newest first."""
         row = self._db.execute(
             "SELECT * FROM decisions WHERE undone = 0 ORDER BY id DESC LIMIT 1"
         ).fetchone()
         if row is None or row["after"] == "applied":
-            return None
-        decision = _decision(row)
+            return []
+        if row["batch"]:
+            rows = self._db.execute(
+                "SELECT * FROM decisions WHERE undone = 0 AND batch = ? ORDER BY id DESC",
+                (row["batch"],),
+            ).fetchall()
+        else:
+            rows = [row]
+        decisions = [_decision(r) for r in rows]
+        stamp = now()
         with self._write() as db:
-            db.execute(
-                "UPDATE proposals SET status = ?, status_at = ? WHERE id = ?",
-                (decision.before, now(), decision.proposal),
-            )
-            db.execute("UPDATE decisions SET undone = 1 WHERE id = ?", (decision.id,))
-        return decision
+            for decision in decisions:
+                db.execute(
+                    "UPDATE proposals SET status = ?, status_at = ? WHERE id = ?",
+                    (decision.before, stamp, decision.proposal),
+                )
+                db.execute("UPDATE decisions SET undone = 1 WHERE id = ?", (decision.id,))
+        return decisions
 
     # -- attempts ----------------------------------------------------------------------------
 
@@ -436,6 +441,8 @@ def _proposal(row: sqlite3.Row) -> Proposal:
         status=row["status"],
         status_at=row["status_at"],
         created_at=row["created_at"],
+        revises=row["revises"],
+        revision=row["revision"],
     )
 
 
@@ -448,4 +455,5 @@ def _decision(row: sqlite3.Row) -> Decision:
         row["remark"],
         row["at"],
         bool(row["undone"]),
+        row["batch"],
     )

@@ -1,0 +1,1 @@
+"""The review app's widgets: they draw what they are given and report what the user did."""
