@@ -13,6 +13,13 @@ from migrator.errors import RuleError
 Loc = tuple[str | int, ...]
 
 
+class DuplicateKeyError(Exception):
+    def __init__(self, key: str, line: int) -> None:
+        super().__init__(key)
+        self.key = key
+        self.line = line
+
+
 @dataclass
 class Document:
     data: Any
@@ -31,7 +38,11 @@ class Document:
 
 def _record(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> None:
     if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
         for key, value in node.value:
+            if str(key.value) in seen:  # YAML keeps the last one silently: say so instead
+                raise DuplicateKeyError(str(key.value), key.start_mark.line + 1)
+            seen.add(str(key.value))
             child = (*loc, str(key.value))
             lines[child] = key.start_mark.line + 1
             _record(value, child, lines)
@@ -54,7 +65,10 @@ def load_documents(text: str, path: str) -> Iterator[Document]:
             if data is None:
                 continue
             lines: dict[Loc, int] = {}
-            _record(node, (), lines)
+            try:
+                _record(node, (), lines)
+            except DuplicateKeyError as exc:
+                raise RuleError(f"duplicate key {exc.key!r}", path=path, line=exc.line) from None
             yield Document(data, path, node.start_mark.line + 1, lines)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -162,3 +162,10 @@ def test_missing_pack_or_path_is_a_usage_error(tmp_path: Path) -> None:
 
     with pytest.raises(UsageError, match="no rule pack or path"):
         load_rules([str(tmp_path / "nope")])
+
+
+def test_duplicate_key_is_an_error(tmp_path: Path) -> None:
+    rules = "id: p\nlanguage: python\nmessage: m\nseverity: info\nquery: (call) @match\n"
+    error = load_error(tmp_path, rules + "query: (string) @match\n")
+    assert error.line == 6
+    assert "duplicate key 'query'" in error.message
