@@ -22,13 +22,11 @@ from migrator.services.scan import ScanOptions, scan
 from tests.conftest import FIXTURES
 
 INVENTORY = FIXTURES / "py2-inventory"
-# Python 2 syntax the pack reports with a hint only: a fix would have to change part of a token
-# (10L -> 10, 0755 -> 0o755, ur'' -> r'') or choose between end=" " and Python 2's softspace.
+# Python 2 syntax the pack reports with a hint only: `print x,` (end=" " is not Python 2's
+# softspace) and ur'' strings with \u escapes (their meaning changes without the u).
 HINT_ONLY_SYNTAX = {
     "py2-print-trailing-comma",
-    "py2-long-literal",
-    "py2-octal-literal",
-    "py2-ur-string-prefix",
+    "py2-ur-string-unicode-escape",
 }
 
 
