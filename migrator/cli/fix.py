@@ -4,19 +4,16 @@ model) and store the proposals for review and batch apply. Changes no source fil
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from migrator.cli.model_options import add_model_options, connector, model_config
 from migrator.cli.output import ProgressBar
 from migrator.cli.scan import add_rules_option
 from migrator.engine.rules import load_rules
 from migrator.errors import ExitCode, GitError, UsageError
-from migrator.model.cache import AnswerCache
-from migrator.model.config import load_config, require_local
-from migrator.model.providers import create
 from migrator.services.fix import FixOptions, FixRun, FixSummary
 from migrator.services.fix_model import ModelSetup
 from migrator.services.scan import present_languages
@@ -36,19 +33,12 @@ def add_parser(commands: Any) -> None:
     )
     parser.add_argument("path", nargs="?", default=".", help="file or folder (default: .)")
     add_rules_option(parser)
-    model = parser.add_argument_group("model (settings also from env and migrator.toml)")
-    model.add_argument("--model", metavar="NAME", help="model name (default qwen2.5-coder:7b)")
-    model.add_argument("--provider", choices=("ollama", "openai"), help="server API")
-    model.add_argument("--host", metavar="URL", help="server URL (default: OLLAMA_HOST or local)")
-    model.add_argument(
-        "--allow-remote", action="store_true", default=None, help="allow a host off this machine"
+    add_model_options(
+        parser,
+        title="model (settings also from env and migrator.toml)",
+        attempts="answers per region (retries)",
+        jobs=True,
     )
-    model.add_argument("--no-model", action="store_true", help="deterministic proposals only")
-    model.add_argument("-j", "--jobs", type=int, metavar="N", help="model requests in flight")
-    model.add_argument("--timeout", type=float, metavar="S", help="seconds per model request")
-    model.add_argument("--attempts", type=int, metavar="N", help="answers per region (retries)")
-    model.add_argument("--num-ctx", type=int, metavar="N", help="context size in tokens")
-    model.add_argument("--no-cache", action="store_true", help="ask the model even if cached")
     parser.add_argument(
         "--verify", metavar="CMD", help="also require CMD to pass in a scratch git worktree"
     )
@@ -90,27 +80,8 @@ class _Phases:
 
 
 def _model(args: argparse.Namespace, root: Path) -> ModelSetup:
-    flags = {
-        "name": args.model,
-        "provider": args.provider,
-        "host": args.host,
-        "allow_remote": args.allow_remote,
-        "jobs": args.jobs,
-        "timeout": args.timeout,
-        "attempts": args.attempts,
-        "num_ctx": args.num_ctx,
-    }
-    config = load_config(root, flags=flags, env=os.environ)
-    require_local(config)
-    provider = create(config)
-    try:
-        info = provider.check()
-    except BaseException:
-        provider.close()
-        raise
-    use_cache = config.cache and not args.no_cache
-    cache = AnswerCache(state_dir(root) / "model-cache.db") if use_cache else None
-    return ModelSetup(provider, info, config, cache)
+    config = model_config(args, root)
+    return connector(config, root, use_cache=config.cache and not args.no_cache)()
 
 
 def _verify(args: argparse.Namespace, root: Path, repo: Repository | None) -> Verify | None:

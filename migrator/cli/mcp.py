@@ -15,15 +15,14 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from migrator.cli.model_options import add_model_options, connector, model_config
 from migrator.cli.scan import add_rules_option
 from migrator.errors import ConfigError, EnvironmentProblem, ExitCode, UsageError
-from migrator.model.cache import AnswerCache
 from migrator.model.chat import Provider
-from migrator.model.config import ModelConfig, load_config, require_local
+from migrator.model.config import ModelConfig
 from migrator.model.providers import create
 from migrator.model.providers.fake import FakeProvider
 from migrator.services.fix_model import ModelSetup
-from migrator.store import state_dir
 
 # Test-only: a JSON file holding a list of reply texts. When set, the server's model is the
 # scripted fake provider shipped in the package, answering with those replies in order.
@@ -44,18 +43,11 @@ def add_parser(commands: Any) -> None:
         help="serve streamable HTTP on 127.0.0.1:PORT (endpoint /mcp) instead of stdio",
     )
     add_rules_option(parser)
-    model = parser.add_argument_group("model for propose_fix (as for `migrator fix`)")
-    model.add_argument("--model", metavar="NAME", help="model name (default qwen2.5-coder:7b)")
-    model.add_argument("--provider", choices=("ollama", "openai"), help="server API")
-    model.add_argument("--host", metavar="URL", help="server URL (default: OLLAMA_HOST or local)")
-    model.add_argument(
-        "--allow-remote", action="store_true", default=None, help="allow a host off this machine"
+    add_model_options(
+        parser,
+        title="model for propose_fix (as for `migrator fix`)",
+        attempts="answers per region (retries)",
     )
-    model.add_argument("--no-model", action="store_true", help="deterministic proposals only")
-    model.add_argument("--timeout", type=float, metavar="S", help="seconds per model request")
-    model.add_argument("--attempts", type=int, metavar="N", help="answers per region (retries)")
-    model.add_argument("--num-ctx", type=int, metavar="N", help="context size in tokens")
-    model.add_argument("--no-cache", action="store_true", help="ask the model even if cached")
     parser.add_argument(
         "--verify", metavar="CMD", help="also require CMD to pass in a scratch git worktree"
     )
@@ -80,31 +72,14 @@ def model_factory(args: argparse.Namespace, root: Path) -> Callable[[], ModelSet
     """Checks the model settings now; connects on the first model proposal."""
     if args.no_model:
         return None
-    flags = {
-        "name": args.model,
-        "provider": args.provider,
-        "host": args.host,
-        "allow_remote": args.allow_remote,
-        "timeout": args.timeout,
-        "attempts": args.attempts,
-        "num_ctx": args.num_ctx,
-    }
     env = dict(os.environ)
-    config = load_config(root, flags=flags, env=env)
-    require_local(config)
-    use_cache = config.cache and not args.no_cache
-
-    def connect() -> ModelSetup:
-        provider = _provider(config, env)
-        try:
-            info = provider.check()
-        except BaseException:
-            provider.close()
-            raise
-        cache = AnswerCache(state_dir(root) / "model-cache.db") if use_cache else None
-        return ModelSetup(provider, info, config, cache)
-
-    return connect
+    config = model_config(args, root, env)
+    return connector(
+        config,
+        root,
+        use_cache=config.cache and not args.no_cache,
+        provider=lambda chosen: _provider(chosen, env),
+    )
 
 
 def _check_port(port: int) -> None:

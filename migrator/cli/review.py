@@ -4,20 +4,17 @@ model again with a remark, undo) and commit the accepted ones as `migrator apply
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from migrator.cli.apply import default_branch
+from migrator.cli.model_options import add_model_options, connector, model_config
 from migrator.cli.scan import add_rules_option
 from migrator.engine.rules import RuleSet, load_rules
 from migrator.errors import ExitCode, UsageError
-from migrator.model.cache import AnswerCache
-from migrator.model.config import ModelConfig, load_config, require_local
-from migrator.model.providers import create
-from migrator.services.fix_model import ModelSetup
+from migrator.model.config import ModelConfig
 from migrator.services.plan import Plan
 from migrator.services.review import BranchChoice, ModelConnector
 from migrator.services.scan import present_languages
@@ -35,20 +32,11 @@ def add_parser(commands: Any) -> None:
     )
     parser.add_argument("path", nargs="?", default=".", help="file or folder (default: .)")
     add_rules_option(parser)
-    model = parser.add_argument_group(
-        "model, to regenerate (settings also from env, migrator.toml)"
+    add_model_options(
+        parser,
+        title="model, to regenerate (settings also from env, migrator.toml)",
+        attempts="answers per regeneration",
     )
-    model.add_argument("--model", metavar="NAME", help="model name (default qwen2.5-coder:7b)")
-    model.add_argument("--provider", choices=("ollama", "openai"), help="server API")
-    model.add_argument("--host", metavar="URL", help="server URL (default: OLLAMA_HOST or local)")
-    model.add_argument(
-        "--allow-remote", action="store_true", default=None, help="allow a host off this machine"
-    )
-    model.add_argument("--no-model", action="store_true", help="deterministic proposals only")
-    model.add_argument("--timeout", type=float, metavar="S", help="seconds per model request")
-    model.add_argument("--attempts", type=int, metavar="N", help="answers per regeneration")
-    model.add_argument("--num-ctx", type=int, metavar="N", help="context size in tokens")
-    model.add_argument("--no-cache", action="store_true", help="ask the model even if cached")
     parser.add_argument(
         "--branch", metavar="NAME", help="branch to commit on (default: migrator/<pack>)"
     )
@@ -65,18 +53,7 @@ def rules_loader(selectors: Sequence[str], root: Path) -> RuleSet:
 
 def model_connector(config: ModelConfig, root: Path, *, use_cache: bool) -> ModelConnector:
     """Connects to the model and checks it, when the app first needs it (worker thread)."""
-
-    def connect() -> ModelSetup:
-        provider = create(config)
-        try:
-            info = provider.check()
-        except BaseException:
-            provider.close()
-            raise
-        cache = AnswerCache(state_dir(root) / "model-cache.db") if use_cache else None
-        return ModelSetup(provider, info, config, cache)
-
-    return connect
+    return connector(config, root, use_cache=use_cache)
 
 
 def branch_choice(args: argparse.Namespace) -> BranchChoice:
@@ -86,21 +63,6 @@ def branch_choice(args: argparse.Namespace) -> BranchChoice:
         return str(args.branch) if args.branch else default_branch(ruleset, plan)
 
     return choose
-
-
-def _config(args: argparse.Namespace, root: Path) -> ModelConfig:
-    flags = {
-        "name": args.model,
-        "provider": args.provider,
-        "host": args.host,
-        "allow_remote": args.allow_remote,
-        "timeout": args.timeout,
-        "attempts": args.attempts,
-        "num_ctx": args.num_ctx,
-    }
-    config = load_config(root, flags=flags, env=os.environ)
-    require_local(config)
-    return config
 
 
 def run(args: argparse.Namespace) -> int:
@@ -119,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         )
     model = None
     if not args.no_model:
-        config = _config(args, root)
+        config = model_config(args, root)
         model = model_connector(config, root, use_cache=config.cache and not args.no_cache)
     app = make_app(
         root,
