@@ -24,6 +24,7 @@ from typing import Any
 
 import migrator
 from migrator.engine.results import Incident, RuleMeta, ScanResult
+from migrator.report.json import rule_json
 from migrator.report.summary import active_rules, plural, sorted_errors, sorted_incidents
 
 SEVERITIES = ("error", "warning", "info")
@@ -196,20 +197,7 @@ def _row(
 
 
 def _rule(rule: RuleMeta) -> dict[str, Any]:
-    return {
-        "id": rule.id,
-        "pack": rule.pack,
-        "language": rule.language,
-        "message": rule.message,
-        "description": rule.description,
-        "severity": rule.severity,
-        "category": rule.category,
-        "effort": rule.effort,
-        "labels": list(rule.labels),
-        "links": [{"url": link.url, "title": link.title} for link in rule.links],
-        "hint": rule.hint or "",
-        "fixable": rule.fixable,
-    }
+    return {**rule_json(rule), "hint": rule.hint or ""}
 
 
 def _proposal(proposal: ProposalView) -> dict[str, Any]:
