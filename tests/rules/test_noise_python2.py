@@ -13,20 +13,15 @@ standard library.
 from __future__ import annotations
 
 import sys
-import sysconfig
-import time
 from collections import Counter
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
-from migrator.engine.results import Incident, ScanResult
+from migrator.engine.results import ScanResult
 from migrator.engine.rules import load_rules
-from migrator.services.scan import ScanOptions, scan
+from tests.rules.stdlib_noise import STDLIB, allow, scan_stdlib
 
 PACK = "python2-to-3"
-STDLIB = Path(sysconfig.get_paths()["stdlib"])
 # The allowlist was established on CPython 3.11; other versions move or drop some of the files.
 ESTABLISHED_ON = (3, 11)
 # A guard against a pathologically slow rule, not a benchmark: the scan of the ~1800 files takes
@@ -34,78 +29,59 @@ ESTABLISHED_ON = (3, 11)
 BUDGET_SECONDS = 60.0
 
 
-@dataclass(frozen=True)
-class Allowed:
-    """Incidents of `rules` (all rules when empty) in files whose path starts with `paths`."""
-
-    paths: tuple[str, ...]
-    rules: frozenset[str]
-    reason: str
-
-    def covers(self, incident: Incident) -> bool:
-        in_rules = not self.rules or incident.rule in self.rules
-        return in_rules and incident.path.startswith(self.paths)
-
-
-def _allow(paths: str | tuple[str, ...], rules: str | tuple[str, ...], reason: str) -> Allowed:
-    paths = (paths,) if isinstance(paths, str) else paths
-    rules = (rules,) if isinstance(rules, str) else rules
-    return Allowed(paths, frozenset(rules), reason)
-
-
 ALLOWED = [
-    _allow(
+    allow(
         "lib2to3/tests/data/",
         (),
         "Python 2 source kept on purpose: the input files of 2to3's own tests (print statements, "
         "backticks, `except E, e`, 0777, 10L, ...)",
     ),
-    _allow(
+    allow(
         "test/test_print.py",
         ("py2-print-to-file", "py2-print-to-file-empty"),
         "`print >> sys.stderr, 'message'` written on purpose to test Python 3's hint for the "
         "Python 2 print statement",
     ),
-    _allow(
+    allow(
         ("ctypes/test/test_memfunctions.py", "test/test_ctypes/test_memfunctions.py"),
         "py2-sys-maxint",
         "a real Python 2 leftover: sys.maxint in test_overflow, which is skipped ('test "
         "disabled'); re-enabled it would raise AttributeError",
     ),
-    _allow(
+    allow(
         "multiprocessing/sharedctypes.py",
         "py2-removed-special-method",
         "a real Python 2 leftover: SynchronizedArray.__getslice__/__setslice__, which Python 3 "
         "never calls (slicing goes through __getitem__/__setitem__)",
     ),
-    _allow(
+    allow(
         "lib2to3/pytree.py",
         ("py2-unicode-method", "py2-str-returns-bytes"),
         "Python 2 code kept on purpose: __unicode__ methods and a __str__ defined under "
         "`if sys.version_info < (3, 0)`",
     ),
-    _allow(
+    allow(
         "idlelib/idle_test/test_run.py",
         ("py2-unicode-method", "py2-removed-special-method"),
         "a test's str subclass defines __unicode__ and __getslice__ to show that Python 3 does "
         "not use them",
     ),
-    _allow(
+    allow(
         "test/test_long.py",
         "py2-removed-special-method",
         "test_conversion defines __long__ to check that int() ignores it",
     ),
-    _allow(
+    allow(
         "test/test_codecs.py",
         ("py2-str-codec", "py2-str-codec-decode"),
         "asserts that str.encode('rot_13') and bytes.decode('rot_13') raise LookupError",
     ),
-    _allow(
+    allow(
         "test/test_dict.py",
         "py2-dict-changed-during-iteration",
         "asserts that deleting from a dict while iterating over its view raises RuntimeError",
     ),
-    _allow(
+    allow(
         "test/test_itertools.py",
         "py2-map-none",
         "asserts that map(None, ...) raises TypeError",
@@ -115,10 +91,7 @@ ALLOWED = [
 
 @pytest.fixture(scope="module")
 def stdlib_scan() -> tuple[ScanResult, float]:
-    ruleset = load_rules([PACK])
-    start = time.monotonic()
-    result = scan(ruleset, ScanOptions(root=STDLIB, use_cache=False, ignores=("site-packages/",)))
-    elapsed = time.monotonic() - start
+    result, elapsed = scan_stdlib(load_rules([PACK]))
     info = Counter(i.rule for i in result.incidents if i.severity == "info")
     print(f"\n{PACK} on {STDLIB}: {result.files} files in {elapsed:.1f} s")
     for rule, count in sorted(info.items()):

@@ -14,11 +14,7 @@ from __future__ import annotations
 
 import ast
 import sys
-import sysconfig
-import time
 from collections import Counter
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
@@ -26,98 +22,80 @@ from migrator.engine.results import Incident, ScanResult
 from migrator.engine.rules import RuleSet, load_rules
 from migrator.services.scan import ScanOptions, scan
 from tests.conftest import TESTS
+from tests.rules.stdlib_noise import allow, scan_stdlib
 
 PACK = "python3-removals"
 MODERN = TESTS / "data" / "modern-py"
-STDLIB = Path(sysconfig.get_paths()["stdlib"])
 RUNNING: tuple[int, ...] = tuple(sys.version_info[:2])
 # A guard against a pathologically slow rule, not a benchmark: the scan of ~1800 files takes
 # about 7 s on two idle cores (the whole module about 9 s), more on a loaded machine.
 STDLIB_BUDGET_SECONDS = 60.0
 
 
-@dataclass(frozen=True)
-class Allowed:
-    """Incidents of `rules` in files whose stdlib-relative path starts with one of `paths`."""
-
-    paths: tuple[str, ...]
-    rules: frozenset[str]
-    reason: str
-
-    def covers(self, incident: Incident) -> bool:
-        return incident.rule in self.rules and incident.path.startswith(self.paths)
-
-
-def _allow(paths: str | tuple[str, ...], rules: str | tuple[str, ...], reason: str) -> Allowed:
-    paths = (paths,) if isinstance(paths, str) else paths
-    rules = (rules,) if isinstance(rules, str) else rules
-    return Allowed(paths, frozenset(rules), reason)
-
-
 # Every error and warning the pack reports on the CPython 3.11 standard library, by file and rule.
 ALLOWED = [
     # -- modules removed from the standard library, importing themselves or each other ----
-    _allow(
+    allow(
         "distutils/",
         ("py3-distutils-removed", "py3-distutils-setup-import"),
         "the distutils package itself (removed in 3.12, PEP 632): its modules import each other",
     ),
-    _allow(
+    allow(
         "distutils/",
         ("py3-lib2to3-removed", "py3-pep594-module-removed"),
         "distutils.util.run_2to3 imports lib2to3 (removed in 3.13); distutils.config imports cgi "
         "(removed in 3.13)",
     ),
-    _allow(
+    allow(
         ("test/test_distutils.py", "test/test_sundry.py", "test/support/__init__.py"),
         "py3-distutils-removed",
         "tests import distutils (removed in 3.12); test.support.missing_compiler_executable() "
         "uses distutils.ccompiler and distutils.spawn",
     ),
-    _allow(
+    allow(
         "lib2to3/",
         "py3-lib2to3-removed",
         "lib2to3 itself (removed in 3.13): its fixers and tests import lib2to3",
     ),
-    _allow(
+    allow(
         "lib2to3/tests/data/",
         ("py3-unittest-assertEquals", "py3-unittest-assert_"),
         "lib2to3's grammar samples are TestCases calling assertEquals/assert_ (removed in 3.12)",
     ),
-    _allow(
+    allow(
         ("asynchat.py", "smtpd.py"),
         "py3-asyncore-asynchat-smtpd-removed",
         "asynchat and smtpd themselves (removed in 3.12) import asyncore and asynchat",
     ),
-    _allow(
+    allow(
         ("aifc.py", "sndhdr.py", "sunau.py"),
         "py3-pep594-module-removed",
         "PEP 594 modules (removed in 3.13) importing each other: aifc and sunau use audioop and "
         "chunk, sndhdr uses aifc",
     ),
-    _allow(
+    allow(
         ("test/test_nntplib.py", "test/test_ossaudiodev.py"),
         "py3-pep594-module-removed",
         "tests of nntplib and ossaudiodev (removed in 3.13)",
     ),
     # -- imp and old importlib APIs ----------------------------------------------------
-    _allow(
+    allow(
         "pkgutil.py",
         "py3-imp-function-removed",
         "pkgutil.ImpImporter/ImpLoader (removed in 3.12) call imp.find_module, imp.load_module "
         "and test imp.PY_SOURCE... (imp removed in 3.12)",
     ),
-    _allow(
+    allow(
         "test/test_imp.py",
         ("py3-imp-function-removed", "py3-imp-reload"),
         "tests of the imp module (removed in 3.12)",
     ),
-    _allow(
+    allow(
         ("test/test_fork1.py", "test/test_importlib/test_threaded_import.py"),
         "py3-imp-function-removed",
         "imp.acquire_lock()/release_lock()/lock_held() (removed with imp in 3.12)",
     ),
-    _allow(
+    allow(
         "test/test_pkgutil.py",
         (
             "py3-find-loader-removed",
@@ -127,33 +105,33 @@ ALLOWED = [
         "tests of pkgutil.find_loader/get_loader (removed in 3.14) and pkgutil.ImpImporter "
         "(removed in 3.12)",
     ),
-    _allow(
+    allow(
         "test/test_importlib/",
         "py3-importlib-abc-resources-import",
         "from importlib.abc import Traversable/TraversableResources (removed from importlib.abc "
         "in 3.14)",
     ),
     # -- ast, typing, collections -------------------------------------------------------
-    _allow(
+    allow(
         "test/test_ast.py",
         ("py3-ast-legacy-constant-nodes", "py3-ast-legacy-visitor-method"),
         "tests of ast.Num/Str/Bytes/NameConstant/Ellipsis and of visit_Num... forwarding "
         "(removed in 3.14)",
     ),
-    _allow(
+    allow(
         "typing.py",
         "py3-bytestring-deprecated",
         "typing.ByteString is defined as an alias of collections.abc.ByteString: the deprecated "
         "API itself (removal scheduled for 3.17)",
     ),
-    _allow(
+    allow(
         ("test/test_typing.py", "test/test_collections.py"),
         ("py3-bytestring-deprecated", "py3-typing-io-re-removed"),
         "tests of typing/collections.abc.ByteString (deprecated, removal in 3.17) and of the "
         "typing.io / typing.re namespaces (removed in 3.13)",
     ),
     # -- asyncio -------------------------------------------------------------------------
-    _allow(
+    allow(
         (
             "test/test_asyncio/",
             "test/libregrtest/save_env.py",
@@ -170,7 +148,7 @@ ALLOWED = [
         "asyncio.get/set_event_loop_policy() and the policy classes: deprecated in 3.14, "
         "removal in 3.16 (mostly set_event_loop_policy(None) in tearDown)",
     ),
-    _allow(
+    allow(
         "test/test_asyncio/",
         (
             "py3-asyncio-child-watcher-removed",
@@ -183,13 +161,13 @@ ALLOWED = [
         "and loop= arguments that must raise TypeError since 3.10",
     ),
     # -- datetime ------------------------------------------------------------------------
-    _allow(
+    allow(
         ("http/cookiejar.py", "email/utils.py"),
         ("py3-datetime-utcnow", "py3-datetime-utcfromtimestamp"),
         "3.11's own datetime.utcnow()/utcfromtimestamp() calls, deprecated in 3.12 (CPython "
         "rewrote them with timezone.utc in 3.12)",
     ),
-    _allow(
+    allow(
         (
             "test/datetimetester.py",
             "test/test_plistlib.py",
@@ -206,12 +184,12 @@ ALLOWED = [
         "datetime.utcnow()/utcfromtimestamp(), deprecated in 3.12",
     ),
     # -- other modules -------------------------------------------------------------------
-    _allow(
+    allow(
         ("test/test_array.py", "test/test_buffer.py", "test/test_csv.py"),
         "py3-array-u-typecode",
         "array('u', ...): the 'u' type code is deprecated, removal in 3.16",
     ),
-    _allow(
+    allow(
         "test/test_configparser.py",
         (
             "py3-configparser-LegacyInterpolation",
@@ -221,49 +199,49 @@ ALLOWED = [
         "tests of configparser.SafeConfigParser and readfp (removed in 3.12) and "
         "LegacyInterpolation (removed in 3.13)",
     ),
-    _allow(
+    allow(
         "test/test_httpservers.py",
         "py3-http-server-cgi-handler",
         "http.server.CGIHTTPRequestHandler: deprecated in 3.13, removal in 3.15",
     ),
-    _allow(
+    allow(
         "test/test_locale.py",
         ("py3-locale-format", "py3-locale-getdefaultlocale"),
         "tests of locale.format (removed in 3.12) and locale.getdefaultlocale (removal in 3.15)",
     ),
-    _allow(
+    allow(
         "test/test_pathlib.py",
         "py3-pathlib-is-reserved",
         "PurePath.is_reserved(): deprecated in 3.13, removal in 3.15",
     ),
-    _allow(
+    allow(
         "test/test_shutil.py",
         "py3-shutil-rmtree-onerror",
         "shutil.rmtree(onerror=...): deprecated in 3.12 in favour of onexc",
     ),
-    _allow(
+    allow(
         "test/test_sqlite3/__init__.py",
         "py3-sqlite3-removed-attributes",
         "sqlite3.version (removed in 3.14)",
     ),
-    _allow(
+    allow(
         "test/test_ssl.py",
         ("py3-ssl-wrap-socket", "py3-ssl-match-hostname", "py3-ssl-RAND-pseudo-bytes"),
         "tests of ssl.wrap_socket, match_hostname and RAND_pseudo_bytes (removed in 3.12)",
     ),
-    _allow(
+    allow(
         ("test/test_httplib.py", "urllib/request.py"),
         "py3-ssl-keyfile-certfile-arguments",
         "HTTPSConnection(key_file=, cert_file=, check_hostname=): removed in 3.12 (in urllib, "
         "from URLopener.open_https, itself removed in 3.14)",
     ),
-    _allow(
+    allow(
         ("asyncio/windows_utils.py", "multiprocessing/connection.py", "test/"),
         "py3-tempfile-mktemp",
         "tempfile.mktemp(): deprecated since 2.3 because the name can be taken before it is used "
         "(CPython still uses it for pipe and socket names, and in tests)",
     ),
-    _allow(
+    allow(
         "test/test_threading.py",
         (
             "py3-thread-getName-setName",
@@ -276,7 +254,7 @@ ALLOWED = [
         ),
         "tests of the camelCase threading aliases, deprecated in 3.10",
     ),
-    _allow(
+    allow(
         "unittest/test/",
         (
             "py3-unittest-assertDictContainsSubset",
@@ -289,7 +267,7 @@ ALLOWED = [
         "assertDictContainsSubset (removed in 3.12), makeSuite/findTestCases with options "
         "(removed in 3.13), loadTestsFromModule(use_load_tests=) (removed in 3.12)",
     ),
-    _allow(
+    allow(
         ("test/test_urllib.py", "test/test_urllibnet.py"),
         "py3-urllib-urlopener-removed",
         "tests of urllib.request.URLopener / FancyURLopener (removed in 3.14)",
@@ -327,11 +305,7 @@ def test_no_noise_on_modern_code(pack: RuleSet) -> None:
 def stdlib_scan(pack: RuleSet) -> tuple[ScanResult, float]:
     if RUNNING != (3, 11):
         pytest.skip("ALLOWED was established on the CPython 3.11 standard library")
-    started = time.perf_counter()
-    # site-packages sits inside the stdlib directory but is third-party code.
-    options = ScanOptions(root=STDLIB, use_cache=False, ignores=("site-packages/",))
-    result = scan(pack, options)
-    return result, time.perf_counter() - started
+    return scan_stdlib(pack)
 
 
 def test_stdlib_incidents_are_all_explained(stdlib_scan: tuple[ScanResult, float]) -> None:
