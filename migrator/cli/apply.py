@@ -9,12 +9,12 @@ from typing import Any
 
 from migrator.cli.output import write_output
 from migrator.cli.scan import add_rules_option
-from migrator.engine.rules import RuleSet, load_rules
+from migrator.engine.rules import RuleSet
 from migrator.errors import ExitCode, UsageError
 from migrator.services import apply_model
 from migrator.services.apply import Applier
 from migrator.services.plan import Plan, plan_fixes, preview
-from migrator.services.scan import present_languages
+from migrator.services.scan import rules_for_tree
 from migrator.store import state_dir
 from migrator.store.proposals import STATE_DB, ProposalStore
 from migrator.vcs.repository import Repository
@@ -106,9 +106,7 @@ def run(args: argparse.Namespace) -> int:
     root = Path(args.path)
     if not root.exists():
         raise UsageError(f"no such file or directory: {root}")
-    ruleset = load_rules(args.rules)
-    if not args.rules:
-        ruleset = ruleset.restricted_to(present_languages(root))
+    ruleset = rules_for_tree(args.rules, root)
     database = state_dir(root) / STATE_DB
     if (args.accepted or args.include_model) and not database.is_file():
         raise UsageError(

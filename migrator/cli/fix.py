@@ -12,11 +12,10 @@ from typing import Any
 from migrator.cli.model_options import add_model_options, connector, model_config
 from migrator.cli.output import ProgressBar
 from migrator.cli.scan import add_rules_option
-from migrator.engine.rules import load_rules
 from migrator.errors import ExitCode, GitError, UsageError
 from migrator.services.fix import FixOptions, FixRun, FixSummary
 from migrator.services.fix_model import ModelSetup
-from migrator.services.scan import present_languages
+from migrator.services.scan import rules_for_tree
 from migrator.services.validate import Verify
 from migrator.store import state_dir
 from migrator.store.proposals import STATE_DB, ProposalStore
@@ -99,9 +98,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"no such file or directory: {root}")
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("-j must be at least 1")
-    ruleset = load_rules(args.rules)
-    if not args.rules:
-        ruleset = ruleset.restricted_to(present_languages(root))
+    ruleset = rules_for_tree(args.rules, root)
     try:
         repo = Repository.discover(root)
     except GitError:

@@ -12,12 +12,12 @@ from typing import Any
 from migrator.cli.apply import default_branch
 from migrator.cli.model_options import add_model_options, connector, model_config
 from migrator.cli.scan import add_rules_option
-from migrator.engine.rules import RuleSet, load_rules
+from migrator.engine.rules import RuleSet
 from migrator.errors import ExitCode, UsageError
 from migrator.model.config import ModelConfig
 from migrator.services.plan import Plan
 from migrator.services.review import BranchChoice, ModelConnector
-from migrator.services.scan import present_languages
+from migrator.services.scan import rules_for_tree
 from migrator.store import state_dir
 from migrator.store.proposals import STATE_DB
 
@@ -47,8 +47,7 @@ def add_parser(commands: Any) -> None:
 
 def rules_loader(selectors: Sequence[str], root: Path) -> RuleSet:
     """The rules `migrator fix` would use for `root` (run on the app's worker thread)."""
-    ruleset = load_rules(selectors)
-    return ruleset if selectors else ruleset.restricted_to(present_languages(root))
+    return rules_for_tree(selectors, root)
 
 
 def model_connector(config: ModelConfig, root: Path, *, use_cache: bool) -> ModelConnector:

@@ -14,7 +14,7 @@ from migrator.engine.rules import load_rules
 from migrator.errors import ExitCode, GitError, UsageError
 from migrator.report import FORMATS, get_format
 from migrator.services import baseline
-from migrator.services.scan import ScanOptions, present_languages, scan
+from migrator.services.scan import ScanOptions, scan
 from migrator.vcs.repository import Repository
 
 FAIL_ON = ("error", "warning", "info", "never")
@@ -162,8 +162,6 @@ def run_scan(args: argparse.Namespace) -> ScanResult:
     """Load the rules and scan as the shared options say (also used by `migrator baseline`)."""
     root, only = _root_and_files(args.paths)
     ruleset = load_rules(args.rules, args.label_selector)
-    if not args.rules:
-        ruleset = ruleset.restricted_to(present_languages(root))
     prefix = ""
     repo = _repository(root)
     if repo is not None:
@@ -185,6 +183,7 @@ def run_scan(args: argparse.Namespace) -> ScanResult:
         max_file_size=args.max_file_size,
         ignores=tuple(args.ignore),
         only=only,
+        present_packs_only=not args.rules,
     )
     with ProgressBar("scanning", enabled=sys.stderr.isatty()) as progress:
         result = scan(ruleset, options, progress=progress.update)

@@ -9,14 +9,14 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from migrator.engine import languages
 from migrator.engine.files import Skipped, SourceFile, walk
 from migrator.engine.results import FileError, ScanResult
-from migrator.engine.rules import RuleSet
+from migrator.engine.rules import RuleSet, load_rules
 from migrator.engine.scanner import FileScan, Scanner
 from migrator.errors import UsageError
 from migrator.konveyor import bridge
@@ -37,6 +37,8 @@ class ScanOptions:
     ignores: tuple[str, ...] = ()
     only: frozenset[str] | None = None  # scan just these paths (relative to root), if given
     cache_dir: Path | None = None  # default: .migrator/ beside the tree
+    # Keep only the packs with a language that occurs in the tree (when no --rules was given).
+    present_packs_only: bool = False
 
 
 _scanner: Scanner | None = None
@@ -89,15 +91,21 @@ def _run(jobs: int, work: list[tuple[str, str, str | None]], ruleset: RuleSet) -
         yield from pool.imap_unordered(_scan_one, work, chunksize=chunk)
 
 
+def _languages_of(items: Iterable[SourceFile | Skipped]) -> set[str]:
+    found = {languages.language_for_path(i.path) for i in items if isinstance(i, SourceFile)}
+    return {language for language in found if language}
+
+
 def present_languages(root: Path) -> set[str]:
     """Languages of the files under root (cheap: names only)."""
-    found = set()
-    for item in walk(root):
-        if isinstance(item, SourceFile):
-            language = languages.language_for_path(item.path)
-            if language:
-                found.add(language)
-    return found
+    return _languages_of(walk(root))
+
+
+def rules_for_tree(selectors: Sequence[str], root: Path) -> RuleSet:
+    """The packs `selectors` name or, without any, every shipped pack whose language occurs
+    under `root` (the default of every command)."""
+    ruleset = load_rules(selectors)
+    return ruleset if selectors else ruleset.restricted_to(present_languages(root))
 
 
 def scan(ruleset: RuleSet, options: ScanOptions, progress: Progress | None = None) -> ScanResult:
@@ -105,6 +113,9 @@ def scan(ruleset: RuleSet, options: ScanOptions, progress: Progress | None = Non
     root = options.root
     if not root.exists():
         raise UsageError(f"no such file or directory: {root}")
+    items = list(walk(root, max_file_size=options.max_file_size, extra_ignores=options.ignores))
+    if options.present_packs_only:  # the default packs, chosen from this walk: no second one
+        ruleset = ruleset.restricted_to(_languages_of(items))
     scanner = Scanner(ruleset)
     konveyor = FileEvaluator(ruleset.konveyor) if ruleset.konveyor else None
     for language in ruleset.languages() - {"text"}:
@@ -114,7 +125,7 @@ def scan(ruleset: RuleSet, options: ScanOptions, progress: Progress | None = Non
     )
     files: list[SourceFile] = []
     paths: list[str] = []  # every file of the tree, read or not (Konveyor's builtin.file)
-    for item in walk(root, max_file_size=options.max_file_size, extra_ignores=options.ignores):
+    for item in items:
         if options.only is not None and item.path not in options.only:
             continue
         paths.append(item.path)
