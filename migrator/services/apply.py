@@ -135,7 +135,8 @@ class Applier:
                 if (self.repo.root / p).is_file()
                 and Journal.digest((self.repo.root / p).read_bytes()) == digest
             ]
-            changed = [p for p in present if p in self.repo.dirty_paths()]
+            dirty = self.repo.dirty_paths()  # once per step: a commit below changes it
+            changed = [p for p in present if p in dirty]
             if changed:
                 sha = self.repo.commit(changed, _resume_message(step), self._resume_trailers(step))
                 result.commits.append(Commit(sha, f"resume {step}", changed))
