@@ -123,7 +123,7 @@ class Scanner:
             result.error = str(exc)
             return result
         utf8 = data if fmt.encoding == "utf-8" and not fmt.bom else None
-        found = self.find(path, text, only=only, source=utf8)
+        found = self._find(language, rules, text, utf8)
         positions = _Positions(text, found.source)
         if found.tree is not None and found.tree.root_node.has_error:
             result.error = _syntax_error(found.tree, positions)
@@ -151,6 +151,11 @@ class Scanner:
         language, rules = self._selection(path, only)
         if keep is not None:
             rules = [r for r in rules if keep(r)]
+        return self._find(language, rules, text, source)
+
+    def _find(
+        self, language: str | None, rules: list[Rule], text: str, source: bytes | None
+    ) -> Found:
         utf8 = source if source is not None else text.encode("utf-8")
         found = Found(utf8)
         if language and any(r.query for r in rules):
