@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from migrator.model.chat import ChatReply
+from migrator.store import prepare_folder
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
@@ -36,7 +37,7 @@ class AnswerCache:
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            prepare_folder(path.parent)  # .migrator/ with its .gitignore, like the other state
             self._db = sqlite3.connect(path, check_same_thread=False, timeout=5)
             with self._db:
                 self._db.execute(_SCHEMA)

@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from migrator.store import prepare_folder
+
 JOURNAL_NAME = "apply-journal.json"
 _JOURNAL_VERSION = 1
 _TEMP_SUFFIX = ".migrator-tmp"
@@ -155,7 +157,7 @@ class Journal:
         return _parse_steps(document) or {}
 
     def _save(self, steps: Mapping[str, Mapping[str, str]]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        prepare_folder(self.path.parent)
         document = {"version": _JOURNAL_VERSION, "steps": steps}
         write_atomic(self.path, (json.dumps(document, indent=1) + "\n").encode("utf-8"))
 
